@@ -1,1 +1,12 @@
-export const placeholder = 1;
+/**
+ * @govex/validator: precompiled ajv validators for the govex specs/data schemas, user schemas
+ * compiled at run time, issues as data with zh-CN/English messages, and streaming validation
+ * of NDJSON, JSON arrays and CSV/TSV in UTF-8 or GBK/GB18030.
+ * @module
+ */
+export { builtinSchemaNames } from "./builtin.js";
+export * from "./errors.js";
+export { getValidator } from "./get-validator.js";
+export { validateFile } from "./stream/validate-file.js";
+export { validateStream } from "./stream/validate-stream.js";
+export * from "./types.js";

@@ -1,0 +1,73 @@
+import type { MessageTable } from "./types.js";
+
+const list = (v: unknown): string =>
+  Array.isArray(v) ? v.map((x) => JSON.stringify(x)).join(", ") : JSON.stringify(v);
+const typeName = (t: unknown): string => (Array.isArray(t) ? t.join(" or ") : String(t));
+
+/** English messages of structural and input codes: what is wrong, then what to do. */
+export const en: MessageTable = {
+  required: (_p, f) => `${f} is required but missing: add it.`,
+  type: (p, f) =>
+    `${f} must be ${typeName(p.expected)}, found ${typeName(p.actual)}: write it as ${typeName(p.expected)}.`,
+  enum: (p, f) => `${f} is not in the code table: use one of ${list(p.allowed)}.`,
+  const: (p, f) => `${f} must be ${JSON.stringify(p.allowed)}: change it to that value.`,
+  pattern: (p, f) => `${f} does not match the pattern ${String(p.pattern)}: check and correct it.`,
+  format: (p, f) => `${f} is not a valid ${String(p.format)}: write it in that format.`,
+  additional_properties: (_p, f) =>
+    `${f} is not defined by the schema: remove it or check its spelling.`,
+  min_length: (p, f) => `${f} is too short (at least ${p.limit} characters): complete it.`,
+  max_length: (p, f) => `${f} is too long (at most ${p.limit} characters): shorten it.`,
+  minimum: (p, f) => `${f} must be >= ${p.limit}: correct the number.`,
+  maximum: (p, f) => `${f} must be <= ${p.limit}: correct the number.`,
+  exclusive_minimum: (p, f) => `${f} must be > ${p.limit}: correct the number.`,
+  exclusive_maximum: (p, f) => `${f} must be < ${p.limit}: correct the number.`,
+  multiple_of: (p, f) => `${f} must be a multiple of ${p.multipleOf}: correct the number.`,
+  min_items: (p, f) => `${f} needs at least ${p.limit} items: add items.`,
+  max_items: (p, f) => `${f} allows at most ${p.limit} items: remove items.`,
+  unique_items: (p, f) =>
+    `${f} item ${Number(p.j) + 1} duplicates item ${Number(p.i) + 1}: remove the duplicate.`,
+  min_properties: (p, f) => `${f} needs at least ${p.limit} fields: add fields.`,
+  max_properties: (p, f) => `${f} allows at most ${p.limit} fields: remove fields.`,
+  any_of: (_p, f) =>
+    `${f} matches none of the allowed forms: use one of the forms the schema defines.`,
+  one_of: (_p, f) =>
+    `${f} must match exactly one allowed form: change it so that only one applies.`,
+  not: (_p, f) => `${f} has a value the schema forbids: use another value.`,
+  if_then: (_p, f) =>
+    `${f} breaks a conditional rule (what other fields need when one field has a given value): add or correct those fields.`,
+  dependent_required: (p, f) => `${f} is required when "${String(p.property)}" is present: add it.`,
+  property_names: (p, f) =>
+    `${f} has an invalid field name ${JSON.stringify(p.property)}: rename it.`,
+  contains: (_p, f) => `${f} has no item of the required kind: add one.`,
+  false_schema: (_p, f) => `${f} is not allowed here: remove it.`,
+  invalid_json: (p) =>
+    `not valid JSON${p.position !== undefined ? ` (near character ${Number(p.position) + 1})` : ""}: ${String(p.reason)}. Fix the record's JSON syntax.`,
+  invalid_encoding: (p) =>
+    `the record has bytes that are not valid ${String(p.encoding)}: check the file's encoding (UTF-8 or GBK/GB18030) and export it again.`,
+  record_too_large: (p) =>
+    `record too large (at least ${p.bytes} bytes, limit ${p.limit}), skipped: split it or raise maxRecordBytes.`,
+  nesting_too_deep: (p) =>
+    `record nested deeper than ${p.limit} levels, skipped: check that the data is not wrongly nested.`,
+  csv_column_count: (p) =>
+    `the row has ${p.actual} columns but the header has ${p.expected}: look for a missing or extra delimiter or an unclosed quote.`,
+  csv_unterminated_quote: () =>
+    `a quote in this row is never closed before the end of the file: add the closing quote.`,
+  csv_unknown_header: (p) =>
+    `header column ${p.column} "${String(p.header)}" matches no field of the schema: use the field's name or its zh-CN title.`,
+  csv_duplicate_header: (p) =>
+    `header column ${p.column} "${String(p.header)}" repeats an earlier column: remove or rename it.`,
+  json_trailing_data: (p) =>
+    `unexpected content after the JSON document at byte ${Number(p.position) + 1}: remove it, or use NDJSON (one record per line).`,
+  truncated_input: () =>
+    `the file ends before the array is closed (missing "]"): check that the file is complete.`,
+  uscc_check_character_lenient: (_p, f) =>
+    `${f} has a wrong check character (a warning in lenient mode): verify it with the registration authority.`,
+  rule_failed: (p, f) => `${f} fails the rule "${String(p.rule)}": check the related fields.`,
+  invalid_value: (p, f) => `${f} is invalid (${String(p.keyword)}): correct it against the schema.`,
+};
+
+/** English label of a field: "Title" (path) or just the path. */
+export function enField(title: string | undefined, path: string): string {
+  if (path === "") return title ? `"${title}"` : "the record";
+  return title ? `"${title}" (${path})` : `"${path}"`;
+}

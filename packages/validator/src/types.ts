@@ -1,0 +1,78 @@
+/** Language of rendered messages. */
+export type Lang = "zh-CN" | "en";
+
+/** One problem found in a record: data, never an exception. */
+export interface ValidationIssue {
+  /** 1-based record number in the input (0 for a single value or a file-level issue). */
+  record: number;
+  /** 1-based line where the record starts (NDJSON, CSV/TSV, JSON arrays). */
+  line?: number;
+  /** JSON Pointer into the record, "" for the whole record, e.g. "/residentId". */
+  path: string;
+  /** Stable snake_case code. */
+  code: string;
+  severity: "error" | "warning";
+  /** What is wrong, then what to do, in the requested language. */
+  message: string;
+  params: Record<string, unknown>;
+}
+
+export interface ValidateOptions {
+  /** Language of `message` (default "zh-CN"). */
+  lang?: Lang;
+  /** Lenient checks: `uscc` turns a USCC whose only fault is its check character into a warning. */
+  lenient?: { uscc?: boolean };
+  /** Cap on the issues returned by one call (per record when streaming). Default 100. */
+  maxErrors?: number;
+}
+
+export interface Validator {
+  /** The schema's `$id`, or the file URL / `urn:govex:user-schema:<n>` for a user schema without one. */
+  readonly id: string;
+  /** Validate one value. Returns a shared empty array when the value is valid. */
+  validate(value: unknown, opts?: ValidateOptions): ValidationIssue[];
+}
+
+export type InputFormat = "ndjson" | "json" | "csv" | "tsv";
+export type InputEncoding = "auto" | "utf8" | "gbk" | "gb18030";
+
+export interface StreamOptions extends ValidateOptions {
+  format?: InputFormat | "auto";
+  encoding?: InputEncoding;
+  /** Used for format detection by extension and in reports. */
+  fileName?: string;
+  onProgress?: (bytesRead: number) => void;
+  signal?: AbortSignal;
+  /** A record (line, array element, CSV row) longer than this is skipped with `record_too_large`. Default 16 MiB. */
+  maxRecordBytes?: number;
+  /** A record nested deeper than this is skipped with `nesting_too_deep`. Default 512. */
+  maxDepth?: number;
+}
+
+export interface RecordResult {
+  /** 1-based record number; 0 for a file-level result (e.g. an unknown CSV header), which is not a record. */
+  record: number;
+  line?: number;
+  /** True when the record has no issue of severity "error". */
+  valid: boolean;
+  issues: ValidationIssue[];
+}
+
+export interface FileReport {
+  file: string;
+  records: number;
+  valid: number;
+  invalid: number;
+  /** Issues of the file, at most `maxReportIssues` (default 1000). */
+  issues: ValidationIssue[];
+  /** True when issues were left out because of `maxReportIssues`. */
+  truncated: boolean;
+  /** Detected or requested input format and encoding. */
+  format: InputFormat;
+  encoding: "utf8" | "gb18030";
+}
+
+export interface FileOptions extends StreamOptions {
+  /** Cap on the issues kept in the FileReport (default 1000); `truncated` tells when more were found. */
+  maxReportIssues?: number;
+}
