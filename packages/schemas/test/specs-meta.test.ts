@@ -36,10 +36,23 @@ const ALLOWED_KEYWORDS = new Set<string>([
   "deprecated",
   ...ANNOTATIONS,
 ]);
-const FORBIDDEN_KEYWORDS = ["$dynamicRef", "$dynamicAnchor", "unevaluatedProperties", "unevaluatedItems"];
+const FORBIDDEN_KEYWORDS = [
+  "$dynamicRef",
+  "$dynamicAnchor",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+];
 
 // Keywords whose value is one subschema, a map of subschemas, or a list of subschemas.
-const SCHEMA_KEYWORDS = ["items", "not", "if", "then", "else", "additionalProperties", "propertyNames"];
+const SCHEMA_KEYWORDS = [
+  "items",
+  "not",
+  "if",
+  "then",
+  "else",
+  "additionalProperties",
+  "propertyNames",
+];
 const SCHEMA_MAP_KEYWORDS = ["properties", "$defs"];
 const SCHEMA_LIST_KEYWORDS = ["allOf", "anyOf", "oneOf"];
 // Subschemas under these only restate a property declared elsewhere; they need no text.
@@ -60,6 +73,7 @@ interface Located {
   pointer: string; // JSON Pointer from the file root
   schema: SchemaObject;
   describesProperty: boolean; // a property declaration or a $defs entry, outside conditions
+  inTest: boolean; // inside an `if` or `not`: a test on the value, not a declaration
 }
 
 function listSpecs(dir: string): string[] {
@@ -88,18 +102,27 @@ function escapePointer(seg: string): string {
 /** Every subschema of a spec file with its pointer (the root first). */
 function walk(root: SchemaObject): Located[] {
   const out: Located[] = [];
-  const visit = (schema: SchemaObject, pointer: string, describesProperty: boolean, inCondition: boolean) => {
-    out.push({ pointer, schema, describesProperty });
+  const visit = (
+    schema: SchemaObject,
+    pointer: string,
+    describesProperty: boolean,
+    inCondition: boolean,
+    inTest: boolean,
+  ) => {
+    out.push({ pointer, schema, describesProperty, inTest });
     for (const kw of SCHEMA_KEYWORDS) {
       const sub = schema[kw];
-      if (isSchemaObject(sub)) visit(sub, `${pointer}/${kw}`, false, inCondition || CONDITION_KEYWORDS.has(kw));
+      if (isSchemaObject(sub)) {
+        const condition = inCondition || CONDITION_KEYWORDS.has(kw);
+        visit(sub, `${pointer}/${kw}`, false, condition, inTest || kw === "if" || kw === "not");
+      }
     }
     for (const kw of SCHEMA_MAP_KEYWORDS) {
       const map = schema[kw];
       if (!isSchemaObject(map)) continue;
       for (const [name, sub] of Object.entries(map)) {
         if (isSchemaObject(sub)) {
-          visit(sub, `${pointer}/${kw}/${escapePointer(name)}`, !inCondition, inCondition);
+          visit(sub, `${pointer}/${kw}/${escapePointer(name)}`, !inCondition, inCondition, inTest);
         }
       }
     }
@@ -107,11 +130,11 @@ function walk(root: SchemaObject): Located[] {
       const list = schema[kw];
       if (!Array.isArray(list)) continue;
       list.forEach((sub, i) => {
-        if (isSchemaObject(sub)) visit(sub, `${pointer}/${kw}/${i}`, false, inCondition);
+        if (isSchemaObject(sub)) visit(sub, `${pointer}/${kw}/${i}`, false, inCondition, inTest);
       });
     }
   };
-  visit(root, "", true, false);
+  visit(root, "", true, false, false);
   return out;
 }
 
@@ -177,7 +200,8 @@ function issueCodes(errors: readonly AjvError[]): Set<string> {
   return codes;
 }
 
-const textOf = (s: SchemaObject, key: string) => (typeof s[key] === "string" ? (s[key] as string) : "");
+const textOf = (s: SchemaObject, key: string) =>
+  typeof s[key] === "string" ? (s[key] as string) : "";
 
 describe("specs/data/v1", () => {
   it("holds the files of the contract", () => {
@@ -203,7 +227,7 @@ describe("specs/data/v1", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it("has no other files than schemas beside the tools", () => {
+  it("holds only schema files and the profiles folder", () => {
     const stray = readdirSync(SPEC_DIR).filter(
       (f) => !f.endsWith(".schema.json") && f !== "profiles",
     );
@@ -242,19 +266,27 @@ describe.each(specs.map((s) => [s.file, s] as const))("%s", (file, spec) => {
     const bad: string[] = [];
     for (const { pointer, schema } of located) {
       for (const key of Object.keys(schema)) {
-        if (FORBIDDEN_KEYWORDS.includes(key) || !ALLOWED_KEYWORDS.has(key)) bad.push(`${pointer}/${key}`);
+        if (FORBIDDEN_KEYWORDS.includes(key) || !ALLOWED_KEYWORDS.has(key))
+          bad.push(`${pointer}/${key}`);
       }
-      if (pointer !== "" && ("$schema" in schema || "$id" in schema)) bad.push(`${pointer}: nested $schema/$id`);
+      if (pointer !== "" && ("$schema" in schema || "$id" in schema))
+        bad.push(`${pointer}: nested $schema/$id`);
     }
     expect(bad).toEqual([]);
-    expect(JSON.stringify(root)).not.toMatch(/"(\$dynamicRef|unevaluatedProperties|unevaluatedItems)"/);
+    expect(JSON.stringify(root)).not.toMatch(
+      /"(\$dynamicRef|unevaluatedProperties|unevaluatedItems)"/,
+    );
   });
 
-  it("labels every enum value in zh-CN and English where x-enum-labels is given", () => {
+  it("labels every enum value in zh-CN and English (enums inside if/not are tests, not code tables)", () => {
     const problems: string[] = [];
-    for (const { pointer, schema } of located) {
+    for (const { pointer, schema, inTest } of located) {
       const labels = schema["x-enum-labels"];
-      if (labels === undefined) continue;
+      if (labels === undefined) {
+        if (Array.isArray(schema.enum) && !inTest)
+          problems.push(`${pointer}: enum without x-enum-labels`);
+        continue;
+      }
       const values = Array.isArray(schema.enum) ? schema.enum.map(String) : null;
       if (!values || !isSchemaObject(labels)) {
         problems.push(`${pointer}: x-enum-labels without an enum`);
@@ -267,7 +299,8 @@ describe.each(specs.map((s) => [s.file, s] as const))("%s", (file, spec) => {
           problems.push(`${pointer}: label of ${v}`);
         }
       }
-      for (const k of keys) if (!values.includes(k)) problems.push(`${pointer}: label for unknown value ${k}`);
+      for (const k of keys)
+        if (!values.includes(k)) problems.push(`${pointer}: label for unknown value ${k}`);
     }
     expect(problems).toEqual([]);
   });
@@ -284,7 +317,9 @@ describe.each(specs.map((s) => [s.file, s] as const))("%s", (file, spec) => {
 
   const withExamples = located.filter(({ schema }) => Array.isArray(schema.examples));
   const valid = withExamples.flatMap(({ pointer, schema }) =>
-    (schema.examples as Json[]).map((data, i) => [`${pointer || "(root)"} examples[${i}]`, pointer, data] as const),
+    (schema.examples as Json[]).map(
+      (data, i) => [`${pointer || "(root)"} examples[${i}]`, pointer, data] as const,
+    ),
   );
   it.each(valid)("accepts %s", (_name, pointer, data) => {
     const validate = validatorAt(spec, pointer);
@@ -296,8 +331,11 @@ describe.each(specs.map((s) => [s.file, s] as const))("%s", (file, spec) => {
   const invalid = located.flatMap(({ pointer, schema }) => {
     const list = schema["x-examples-invalid"];
     if (list === undefined) return [];
-    if (!Array.isArray(list)) throw new Error(`${file}${pointer}: x-examples-invalid is not an array`);
-    return list.map((entry, i) => [`${pointer || "(root)"} x-examples-invalid[${i}]`, pointer, entry] as const);
+    if (!Array.isArray(list))
+      throw new Error(`${file}${pointer}: x-examples-invalid is not an array`);
+    return list.map(
+      (entry, i) => [`${pointer || "(root)"} x-examples-invalid[${i}]`, pointer, entry] as const,
+    );
   });
   if (invalid.length > 0) {
     it.each(invalid)("rejects %s with the codes it names", (_name, pointer, entry) => {

@@ -163,6 +163,1980 @@ export const builtinSpecs: readonly BuiltinSpec[] = [
     }
   },
   {
+    "name": "catalog-entry",
+    "id": "https://govex.dev/specs/data/v1/catalog-entry.schema.json",
+    "file": "specs/data/v1/catalog-entry.schema.json",
+    "schema": {
+      "$schema": "https://json-schema.org/draft/2020-12/schema",
+      "$id": "https://govex.dev/specs/data/v1/catalog-entry.schema.json",
+      "title": "政务信息资源目录条目",
+      "description": "一条政务信息资源目录:《政务信息资源目录编制指南(试行)》的 13 个核心元素、国家模板的补充元素(提供方内部部门、涉密属性、层级、普查数据量)和 GB/T 21063.3 核心元数据。地方规范通过 extensions 扩展,不另起分支。",
+      "x-title-en": "Government information resource catalog entry",
+      "x-description-en": "One entry of the government information resource catalog: the 13 core elements of the 2017 cataloguing guide, the national template's additional elements (provider department, secrecy, level, census figures) and the GB/T 21063.3 core metadata. Regional profiles extend it through extensions, never by forking.",
+      "x-version": "1.0.0",
+      "x-standard": "政务信息资源目录编制指南(试行)(发改高技〔2017〕1272号); GB/T 21063.3-2007 政务信息资源目录体系 第3部分:核心元数据",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "classification",
+        "name",
+        "resourceCode",
+        "provider",
+        "providerCode",
+        "abstract",
+        "format",
+        "items",
+        "sharing",
+        "openness",
+        "updateCycle",
+        "publishDate"
+      ],
+      "properties": {
+        "classification": {
+          "title": "信息资源分类",
+          "description": "信息资源分类:类、项、目、细目。类和项为代码,项的取值随类而定;目和细目填名称。",
+          "x-title-en": "Classification",
+          "x-description-en": "Resource classification: 类 (category), 项 (item), 目 (subject) and 细目 (sub-item). Category and item are codes, the item codes depending on the category; subject and sub-item are names.",
+          "x-standard": "政务信息资源目录编制指南(试行) 元素 1; GB/T 21063.3-2007 信息资源分类 TpCat",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "category",
+            "item"
+          ],
+          "properties": {
+            "category": {
+              "title": "类",
+              "description": "信息资源的类:1 基础信息资源、2 主题信息资源、3 部门信息资源。",
+              "x-title-en": "Category",
+              "x-description-en": "Category: 1 basic, 2 thematic, 3 departmental information resources.",
+              "type": "string",
+              "enum": [
+                "1",
+                "2",
+                "3"
+              ],
+              "x-enum-labels": {
+                "1": {
+                  "zh-CN": "基础信息资源",
+                  "en": "Basic information resources"
+                },
+                "2": {
+                  "zh-CN": "主题信息资源",
+                  "en": "Thematic information resources"
+                },
+                "3": {
+                  "zh-CN": "部门信息资源",
+                  "en": "Departmental information resources"
+                }
+              }
+            },
+            "item": {
+              "title": "项",
+              "description": "类下的项,2 位数字代码,取值见各类的代码表(按指南所列顺序自 01 编号)。",
+              "x-title-en": "Item",
+              "x-description-en": "Item within the category, a 2-digit code from the category's table (numbered from 01 in the order the guide lists them).",
+              "type": "string",
+              "pattern": "^[0-9]{2}$"
+            },
+            "subject": {
+              "title": "目",
+              "description": "项下的目,填名称(部门信息资源为部门名称)。",
+              "x-title-en": "Subject",
+              "x-description-en": "Subject within the item, as a name (for departmental resources, the department).",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 100
+            },
+            "subItem": {
+              "title": "细目",
+              "description": "目下的细目,填名称。",
+              "x-title-en": "Sub-item",
+              "x-description-en": "Sub-item within the subject, as a name.",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 100
+            }
+          },
+          "allOf": [
+            {
+              "if": {
+                "properties": {
+                  "category": {
+                    "const": "1"
+                  }
+                },
+                "required": [
+                  "category"
+                ]
+              },
+              "then": {
+                "properties": {
+                  "item": {
+                    "enum": [
+                      "01",
+                      "02",
+                      "03",
+                      "04",
+                      "05"
+                    ],
+                    "x-enum-labels": {
+                      "01": {
+                        "zh-CN": "人口",
+                        "en": "Population"
+                      },
+                      "02": {
+                        "zh-CN": "法人单位",
+                        "en": "Legal entities"
+                      },
+                      "03": {
+                        "zh-CN": "自然资源和空间地理",
+                        "en": "Natural resources and geospatial information"
+                      },
+                      "04": {
+                        "zh-CN": "社会信用",
+                        "en": "Social credit"
+                      },
+                      "05": {
+                        "zh-CN": "电子证照",
+                        "en": "Electronic licences and certificates"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            {
+              "if": {
+                "properties": {
+                  "category": {
+                    "const": "2"
+                  }
+                },
+                "required": [
+                  "category"
+                ]
+              },
+              "then": {
+                "properties": {
+                  "item": {
+                    "enum": [
+                      "10",
+                      "11",
+                      "12",
+                      "01",
+                      "02",
+                      "03",
+                      "04",
+                      "05",
+                      "06",
+                      "07",
+                      "08",
+                      "09"
+                    ],
+                    "x-enum-labels": {
+                      "10": {
+                        "zh-CN": "社区治理",
+                        "en": "Community governance"
+                      },
+                      "11": {
+                        "zh-CN": "生态环保",
+                        "en": "Ecology and environmental protection"
+                      },
+                      "12": {
+                        "zh-CN": "应急维稳",
+                        "en": "Emergency response and stability"
+                      },
+                      "01": {
+                        "zh-CN": "公共服务",
+                        "en": "Public services"
+                      },
+                      "02": {
+                        "zh-CN": "健康保障",
+                        "en": "Health security"
+                      },
+                      "03": {
+                        "zh-CN": "社会保障",
+                        "en": "Social security"
+                      },
+                      "04": {
+                        "zh-CN": "食品药品安全",
+                        "en": "Food and drug safety"
+                      },
+                      "05": {
+                        "zh-CN": "安全生产",
+                        "en": "Work safety"
+                      },
+                      "06": {
+                        "zh-CN": "价格监管",
+                        "en": "Price supervision"
+                      },
+                      "07": {
+                        "zh-CN": "能源安全",
+                        "en": "Energy security"
+                      },
+                      "08": {
+                        "zh-CN": "信用体系",
+                        "en": "Credit system"
+                      },
+                      "09": {
+                        "zh-CN": "城乡建设",
+                        "en": "Urban and rural development"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            {
+              "if": {
+                "properties": {
+                  "category": {
+                    "const": "3"
+                  }
+                },
+                "required": [
+                  "category"
+                ]
+              },
+              "then": {
+                "properties": {
+                  "item": {
+                    "enum": [
+                      "01",
+                      "02",
+                      "03",
+                      "04",
+                      "05",
+                      "06",
+                      "07",
+                      "08"
+                    ],
+                    "x-enum-labels": {
+                      "01": {
+                        "zh-CN": "党中央",
+                        "en": "Central Committee of the Communist Party of China"
+                      },
+                      "02": {
+                        "zh-CN": "全国人大常委会",
+                        "en": "Standing Committee of the National People's Congress"
+                      },
+                      "03": {
+                        "zh-CN": "国务院",
+                        "en": "State Council"
+                      },
+                      "04": {
+                        "zh-CN": "全国政协",
+                        "en": "National Committee of the CPPCC"
+                      },
+                      "05": {
+                        "zh-CN": "最高人民法院",
+                        "en": "Supreme People's Court"
+                      },
+                      "06": {
+                        "zh-CN": "最高人民检察院",
+                        "en": "Supreme People's Procuratorate"
+                      },
+                      "07": {
+                        "zh-CN": "省级及以下",
+                        "en": "Provincial level and below"
+                      },
+                      "08": {
+                        "zh-CN": "计划单列市及以下",
+                        "en": "Cities specially designated in the state plan and below"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          ]
+        },
+        "name": {
+          "title": "信息资源名称",
+          "description": "信息资源的名称。",
+          "x-title-en": "Resource name",
+          "x-description-en": "Name of the information resource.",
+          "x-standard": "政务信息资源目录编制指南(试行) 元素 2; GB/T 21063.3-2007 信息资源名称 resTitle",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "resourceCode": {
+          "title": "信息资源代码",
+          "description": "信息资源代码“前段码/后段码”,目录内唯一。",
+          "x-title-en": "Resource code",
+          "x-description-en": "Resource code \"prefix/suffix\", unique in the catalog.",
+          "x-standard": "政务信息资源目录编制指南(试行) 元素 3; GB/T 21063.3-2007 信息资源标识符 resID",
+          "$ref": "elements.schema.json#/$defs/resourceCode"
+        },
+        "provider": {
+          "title": "信息资源提供方",
+          "description": "提供信息资源的政务部门名称。",
+          "x-title-en": "Provider",
+          "x-description-en": "Name of the government department that provides the resource.",
+          "x-standard": "政务信息资源目录编制指南(试行) 元素 4; GB/T 21063.3-2007 信息资源提供方 IdPoC",
+          "$ref": "elements.schema.json#/$defs/organizationName"
+        },
+        "providerCode": {
+          "title": "信息资源提供方代码",
+          "description": "提供方的统一社会信用代码(机关以 11 开头)。",
+          "x-title-en": "Provider code",
+          "x-description-en": "Unified social credit code of the provider (government bodies start with 11).",
+          "x-standard": "政务信息资源目录编制指南(试行) 元素 5; GB 32100-2015",
+          "$ref": "elements.schema.json#/$defs/uscc"
+        },
+        "providerDepartment": {
+          "title": "提供方内部部门",
+          "description": "提供方内部负责该资源的处室或单位。",
+          "x-title-en": "Provider's internal department",
+          "x-description-en": "Division or unit within the provider responsible for the resource.",
+          "x-standard": "政务信息资源目录编制指南(试行) 国家模板",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "abstract": {
+          "title": "信息资源摘要",
+          "description": "对信息资源内容的简要说明。",
+          "x-title-en": "Abstract",
+          "x-description-en": "Short description of the content of the resource.",
+          "x-standard": "政务信息资源目录编制指南(试行) 元素 6; GB/T 21063.3-2007 信息资源摘要 abstract",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 2000
+        },
+        "format": {
+          "title": "信息资源格式",
+          "description": "信息资源格式:格式分类和格式类型;分类为“其他”时在 other 中说明。",
+          "x-title-en": "Resource format",
+          "x-description-en": "Resource format: the format class and type; when the class is 其他 (other), describe it in other.",
+          "x-standard": "政务信息资源目录编制指南(试行) 元素 7",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "class"
+          ],
+          "properties": {
+            "class": {
+              "title": "格式分类",
+              "description": "信息资源的格式分类。平台自定义的分类(如“服务接口”)不在此列,请放在 extensions 中。",
+              "x-title-en": "Format class",
+              "x-description-en": "Format class. Platform-specific classes (such as 服务接口, service interface) are not listed: put them in extensions.",
+              "type": "string",
+              "enum": [
+                "电子文件",
+                "电子表格",
+                "数据库",
+                "图形图像",
+                "流媒体",
+                "自描述格式",
+                "其他"
+              ],
+              "x-enum-labels": {
+                "电子文件": {
+                  "zh-CN": "电子文件",
+                  "en": "Electronic document"
+                },
+                "电子表格": {
+                  "zh-CN": "电子表格",
+                  "en": "Spreadsheet"
+                },
+                "数据库": {
+                  "zh-CN": "数据库",
+                  "en": "Database"
+                },
+                "图形图像": {
+                  "zh-CN": "图形图像",
+                  "en": "Graphics and images"
+                },
+                "流媒体": {
+                  "zh-CN": "流媒体",
+                  "en": "Streaming media"
+                },
+                "自描述格式": {
+                  "zh-CN": "自描述格式",
+                  "en": "Self-describing format"
+                },
+                "其他": {
+                  "zh-CN": "其他",
+                  "en": "Other"
+                }
+              }
+            },
+            "type": {
+              "title": "格式类型",
+              "description": "具体格式,如电子文件的 OFD、pdf,电子表格的 xlsx,数据库的 KingbaseES、Oracle,图形图像的 jpg。",
+              "x-title-en": "Format type",
+              "x-description-en": "Concrete format, such as OFD or pdf for documents, xlsx for spreadsheets, KingbaseES or Oracle for databases, jpg for images.",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 50,
+              "examples": [
+                "OFD",
+                "xlsx",
+                "KingbaseES",
+                "jpg"
+              ]
+            },
+            "other": {
+              "title": "其他格式说明",
+              "description": "格式分类为“其他”时的格式说明。",
+              "x-title-en": "Other format",
+              "x-description-en": "Description of the format when the class is 其他 (other).",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200
+            }
+          },
+          "allOf": [
+            {
+              "if": {
+                "properties": {
+                  "class": {
+                    "const": "其他"
+                  }
+                },
+                "required": [
+                  "class"
+                ]
+              },
+              "then": {
+                "properties": {
+                  "other": {}
+                },
+                "required": [
+                  "other"
+                ]
+              }
+            }
+          ]
+        },
+        "items": {
+          "title": "信息项信息",
+          "description": "信息资源包含的信息项,至少一项。",
+          "x-title-en": "Information items",
+          "x-description-en": "Information items of the resource, at least one.",
+          "x-standard": "政务信息资源目录编制指南(试行) 元素 8",
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 2000,
+          "items": {
+            "title": "信息项",
+            "description": "一个信息项(数据项):名称、数据类型、数据长度,可引用标准数据元。",
+            "x-title-en": "Information item",
+            "x-description-en": "One information item (data field): name, data type, length, optionally a reference to a standard data element.",
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "name",
+              "dataType"
+            ],
+            "properties": {
+              "name": {
+                "title": "信息项名称",
+                "description": "信息项的中文名称,如“公民身份号码”。",
+                "x-title-en": "Item name",
+                "x-description-en": "Chinese name of the item, such as 公民身份号码.",
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 100
+              },
+              "code": {
+                "title": "信息项标识",
+                "description": "信息项在数据中的字段名(英文字母、数字、下划线)。",
+                "x-title-en": "Item identifier",
+                "x-description-en": "Field name of the item in the data (letters, digits, underscore).",
+                "type": "string",
+                "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,63}$"
+              },
+              "dataType": {
+                "title": "数据类型",
+                "description": "数据类型代码:C 字符型、N 数值型、Y 货币型、D 日期型、T 日期时间型、L 逻辑型、M 备注型、G 通用型、B 双精度型(不是逻辑型)、I 整型、F 浮点型。",
+                "x-title-en": "Data type",
+                "x-description-en": "Data type code: C character, N numeric, Y currency, D date, T date-time, L logical (boolean), M memo, G general (binary), B double precision (not boolean), I integer, F floating point.",
+                "x-standard": "政务信息资源目录编制指南(试行) 信息项数据类型",
+                "type": "string",
+                "enum": [
+                  "C",
+                  "N",
+                  "Y",
+                  "D",
+                  "T",
+                  "L",
+                  "M",
+                  "G",
+                  "B",
+                  "I",
+                  "F"
+                ],
+                "x-enum-labels": {
+                  "C": {
+                    "zh-CN": "字符型",
+                    "en": "Character"
+                  },
+                  "N": {
+                    "zh-CN": "数值型",
+                    "en": "Numeric"
+                  },
+                  "Y": {
+                    "zh-CN": "货币型",
+                    "en": "Currency"
+                  },
+                  "D": {
+                    "zh-CN": "日期型",
+                    "en": "Date"
+                  },
+                  "T": {
+                    "zh-CN": "日期时间型",
+                    "en": "Date and time"
+                  },
+                  "L": {
+                    "zh-CN": "逻辑型",
+                    "en": "Logical (boolean)"
+                  },
+                  "M": {
+                    "zh-CN": "备注型",
+                    "en": "Memo (long text)"
+                  },
+                  "G": {
+                    "zh-CN": "通用型",
+                    "en": "General (binary or OLE object)"
+                  },
+                  "B": {
+                    "zh-CN": "双精度型",
+                    "en": "Double precision (not boolean)"
+                  },
+                  "I": {
+                    "zh-CN": "整型",
+                    "en": "Integer"
+                  },
+                  "F": {
+                    "zh-CN": "浮点型",
+                    "en": "Floating point"
+                  }
+                }
+              },
+              "length": {
+                "title": "数据长度",
+                "description": "数据长度(字符型为最大字符数,数值型为总位数);日期、日期时间、逻辑型可不填。",
+                "x-title-en": "Length",
+                "x-description-en": "Data length (maximum characters for character data, total digits for numbers); may be omitted for dates, date-times and logicals.",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "scale": {
+                "title": "小数位数",
+                "description": "数值、货币、浮点类型的小数位数。",
+                "x-title-en": "Decimal places",
+                "x-description-en": "Number of decimal places of numeric, currency and floating-point data.",
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 38
+              },
+              "dataElement": {
+                "title": "数据元",
+                "description": "所引用的标准数据元,写作规范的绝对 URI,如 https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId。",
+                "x-title-en": "Data element",
+                "x-description-en": "Standard data element the item follows, as an absolute URI such as https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId.",
+                "$ref": "elements.schema.json#/$defs/uri"
+              },
+              "description": {
+                "title": "说明",
+                "description": "信息项的含义和取值说明。",
+                "x-title-en": "Description",
+                "x-description-en": "Meaning and values of the item.",
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 1000
+              }
+            }
+          }
+        },
+        "sharing": {
+          "title": "共享属性",
+          "description": "共享类型、共享条件和共享方式。有条件共享必须写明共享条件;不予共享必须在共享条件中写明法律、行政法规或党中央、国务院政策依据;无条件共享和有条件共享必须写明共享方式。",
+          "x-title-en": "Sharing attributes",
+          "x-description-en": "Sharing type, condition and method. Conditional sharing requires the condition; 不予共享 (not shared) requires the basis in law, administrative regulation or central policy, written in condition; unconditional and conditional sharing require the method.",
+          "x-standard": "政务信息资源目录编制指南(试行) 元素 9; 国发〔2016〕51号 第九条",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "type"
+          ],
+          "properties": {
+            "type": {
+              "title": "共享类型",
+              "description": "共享类型:无条件共享、有条件共享或不予共享。",
+              "x-title-en": "Sharing type",
+              "x-description-en": "Sharing type: unconditional, conditional, or not shared.",
+              "type": "string",
+              "enum": [
+                "无条件共享",
+                "有条件共享",
+                "不予共享"
+              ],
+              "x-enum-labels": {
+                "无条件共享": {
+                  "zh-CN": "无条件共享",
+                  "en": "Unconditional sharing"
+                },
+                "有条件共享": {
+                  "zh-CN": "有条件共享",
+                  "en": "Conditional sharing"
+                },
+                "不予共享": {
+                  "zh-CN": "不予共享",
+                  "en": "Not shared"
+                }
+              }
+            },
+            "condition": {
+              "title": "共享条件",
+              "description": "有条件共享时为共享条件(使用范围、用途等);不予共享时为不予共享的依据(法律、行政法规或党中央、国务院政策)。",
+              "x-title-en": "Sharing condition",
+              "x-description-en": "For conditional sharing, the condition (who may use it and for what); for 不予共享, the basis for not sharing (law, administrative regulation or central policy).",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 2000
+            },
+            "method": {
+              "title": "共享方式",
+              "description": "共享方式分类和类型;共享平台方式下须选择数据库、接口或文件。",
+              "x-title-en": "Sharing method",
+              "x-description-en": "Sharing method class and type; under the sharing platform the type is database, interface or file.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "class"
+              ],
+              "properties": {
+                "class": {
+                  "title": "共享方式分类",
+                  "description": "共享方式分类。",
+                  "x-title-en": "Method class",
+                  "x-description-en": "Class of sharing method.",
+                  "type": "string",
+                  "enum": [
+                    "共享平台方式",
+                    "邮件方式",
+                    "介质方式"
+                  ],
+                  "x-enum-labels": {
+                    "共享平台方式": {
+                      "zh-CN": "共享平台方式",
+                      "en": "Through the sharing platform"
+                    },
+                    "邮件方式": {
+                      "zh-CN": "邮件方式",
+                      "en": "By email"
+                    },
+                    "介质方式": {
+                      "zh-CN": "介质方式",
+                      "en": "On a storage medium"
+                    }
+                  }
+                },
+                "type": {
+                  "title": "共享方式类型",
+                  "description": "共享平台方式下的类型:数据库、接口或文件。",
+                  "x-title-en": "Method type",
+                  "x-description-en": "Type under the sharing platform: database, interface or file.",
+                  "type": "string",
+                  "enum": [
+                    "数据库",
+                    "接口",
+                    "文件"
+                  ],
+                  "x-enum-labels": {
+                    "数据库": {
+                      "zh-CN": "数据库",
+                      "en": "Database"
+                    },
+                    "接口": {
+                      "zh-CN": "接口",
+                      "en": "Interface (API)"
+                    },
+                    "文件": {
+                      "zh-CN": "文件",
+                      "en": "File"
+                    }
+                  }
+                }
+              },
+              "allOf": [
+                {
+                  "if": {
+                    "properties": {
+                      "class": {
+                        "const": "共享平台方式"
+                      }
+                    },
+                    "required": [
+                      "class"
+                    ]
+                  },
+                  "then": {
+                    "properties": {
+                      "type": {}
+                    },
+                    "required": [
+                      "type"
+                    ]
+                  }
+                }
+              ]
+            }
+          },
+          "allOf": [
+            {
+              "if": {
+                "properties": {
+                  "type": {
+                    "const": "有条件共享"
+                  }
+                },
+                "required": [
+                  "type"
+                ]
+              },
+              "then": {
+                "properties": {
+                  "condition": {}
+                },
+                "required": [
+                  "condition"
+                ]
+              }
+            },
+            {
+              "if": {
+                "properties": {
+                  "type": {
+                    "const": "不予共享"
+                  }
+                },
+                "required": [
+                  "type"
+                ]
+              },
+              "then": {
+                "properties": {
+                  "condition": {}
+                },
+                "required": [
+                  "condition"
+                ]
+              }
+            },
+            {
+              "if": {
+                "properties": {
+                  "type": {
+                    "enum": [
+                      "无条件共享",
+                      "有条件共享"
+                    ]
+                  }
+                },
+                "required": [
+                  "type"
+                ]
+              },
+              "then": {
+                "properties": {
+                  "method": {}
+                },
+                "required": [
+                  "method"
+                ]
+              }
+            }
+          ]
+        },
+        "openness": {
+          "title": "开放属性",
+          "description": "是否向社会开放及开放条件。",
+          "x-title-en": "Openness",
+          "x-description-en": "Whether the resource is open to the public, and on what conditions.",
+          "x-standard": "政务信息资源目录编制指南(试行) 元素 10",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "open"
+          ],
+          "properties": {
+            "open": {
+              "title": "是否向社会开放",
+              "description": "是否向社会开放。",
+              "x-title-en": "Open to the public",
+              "x-description-en": "Whether the resource is open to the public.",
+              "type": "boolean"
+            },
+            "condition": {
+              "title": "开放条件",
+              "description": "向社会开放的条件或范围。",
+              "x-title-en": "Opening condition",
+              "x-description-en": "Conditions or scope of opening to the public.",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 2000
+            }
+          }
+        },
+        "updateCycle": {
+          "title": "更新周期",
+          "description": "信息资源的更新周期;“不定期”为常见写法,一并接受。",
+          "x-title-en": "Update cycle",
+          "x-description-en": "Update cycle of the resource; 不定期 (irregularly), a common variant, is accepted too.",
+          "x-standard": "政务信息资源目录编制指南(试行) 元素 11",
+          "type": "string",
+          "enum": [
+            "实时",
+            "每日",
+            "每周",
+            "每月",
+            "每季度",
+            "每半年",
+            "每年",
+            "不定期",
+            "其他"
+          ],
+          "x-enum-labels": {
+            "实时": {
+              "zh-CN": "实时",
+              "en": "Real time"
+            },
+            "每日": {
+              "zh-CN": "每日",
+              "en": "Daily"
+            },
+            "每周": {
+              "zh-CN": "每周",
+              "en": "Weekly"
+            },
+            "每月": {
+              "zh-CN": "每月",
+              "en": "Monthly"
+            },
+            "每季度": {
+              "zh-CN": "每季度",
+              "en": "Quarterly"
+            },
+            "每半年": {
+              "zh-CN": "每半年",
+              "en": "Half-yearly"
+            },
+            "每年": {
+              "zh-CN": "每年",
+              "en": "Yearly"
+            },
+            "不定期": {
+              "zh-CN": "不定期",
+              "en": "Irregularly"
+            },
+            "其他": {
+              "zh-CN": "其他",
+              "en": "Other"
+            }
+          }
+        },
+        "publishDate": {
+          "title": "发布日期",
+          "description": "信息资源的发布日期。",
+          "x-title-en": "Publication date",
+          "x-description-en": "Date the resource was published.",
+          "x-standard": "政务信息资源目录编制指南(试行) 元素 12; GB/T 21063.3-2007 发布日期 pubDate",
+          "$ref": "elements.schema.json#/$defs/date"
+        },
+        "relatedResourceCodes": {
+          "title": "关联资源代码",
+          "description": "与本资源相关联的其他信息资源代码。",
+          "x-title-en": "Related resource codes",
+          "x-description-en": "Codes of other resources related to this one.",
+          "x-standard": "政务信息资源目录编制指南(试行) 元素 13",
+          "type": "array",
+          "uniqueItems": true,
+          "maxItems": 200,
+          "items": {
+            "$ref": "elements.schema.json#/$defs/resourceCode"
+          }
+        },
+        "secrecy": {
+          "title": "涉密属性",
+          "description": "涉密属性。只有非涉密信息资源可以进入共享交换,因此只接受“非涉密”。",
+          "x-title-en": "Secrecy",
+          "x-description-en": "Secrecy. Only non-classified resources may enter the exchange, so only 非涉密 (non-classified) is accepted.",
+          "x-standard": "政务信息资源目录编制指南(试行) 国家模板; GB/T 39477-2020",
+          "type": "string",
+          "const": "非涉密",
+          "default": "非涉密"
+        },
+        "level": {
+          "title": "层级",
+          "description": "目录层级:部门目录或国家目录。",
+          "x-title-en": "Catalog level",
+          "x-description-en": "Catalog level: departmental or national.",
+          "x-standard": "政务信息资源目录编制指南(试行) 国家模板",
+          "type": "string",
+          "enum": [
+            "部门目录",
+            "国家目录"
+          ],
+          "x-enum-labels": {
+            "部门目录": {
+              "zh-CN": "部门目录",
+              "en": "Departmental catalog"
+            },
+            "国家目录": {
+              "zh-CN": "国家目录",
+              "en": "National catalog"
+            }
+          }
+        },
+        "census": {
+          "title": "普查数据量",
+          "description": "目录编制时普查的数据量:存储量以 GB 计,记录数以条计。",
+          "x-title-en": "Census figures",
+          "x-description-en": "Data volumes recorded by the census: storage in GB, records as counts.",
+          "x-standard": "政务信息资源目录编制指南(试行) 国家模板; 国办发〔2017〕39号 信息系统普查",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "dataStorageGb": {
+              "title": "数据存储总量",
+              "description": "数据存储总量,单位 GB。",
+              "x-title-en": "Total data storage",
+              "x-description-en": "Total data storage, in GB.",
+              "type": "number",
+              "minimum": 0
+            },
+            "structuredRecordCount": {
+              "title": "结构化信息记录总数",
+              "description": "结构化信息记录总数,单位:条。",
+              "x-title-en": "Structured records",
+              "x-description-en": "Structured records, as a count of records.",
+              "type": "integer",
+              "minimum": 0
+            },
+            "sharedStorageGb": {
+              "title": "已共享存储量",
+              "description": "已共享存储量,单位 GB。",
+              "x-title-en": "Shared storage",
+              "x-description-en": "Shared storage, in GB.",
+              "type": "number",
+              "minimum": 0
+            },
+            "sharedRecordCount": {
+              "title": "已共享记录数",
+              "description": "已共享记录数,单位:条。",
+              "x-title-en": "Shared records",
+              "x-description-en": "Shared records, as a count of records.",
+              "type": "integer",
+              "minimum": 0
+            },
+            "openStorageGb": {
+              "title": "已开放存储量",
+              "description": "已开放存储量,单位 GB。",
+              "x-title-en": "Open storage",
+              "x-description-en": "Open storage, in GB.",
+              "type": "number",
+              "minimum": 0
+            },
+            "openRecordCount": {
+              "title": "已开放记录数",
+              "description": "已开放记录数,单位:条。",
+              "x-title-en": "Open records",
+              "x-description-en": "Open records, as a count of records.",
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
+        "keywords": {
+          "title": "关键字说明",
+          "description": "用于检索的关键字。",
+          "x-title-en": "Keywords",
+          "x-description-en": "Keywords for search.",
+          "x-standard": "GB/T 21063.3-2007 关键字说明 DescKeys",
+          "type": "array",
+          "uniqueItems": true,
+          "maxItems": 50,
+          "items": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 50
+          }
+        },
+        "onlineResource": {
+          "title": "在线资源链接地址",
+          "description": "可以获取该信息资源的在线地址。",
+          "x-title-en": "Online resource",
+          "x-description-en": "Online address where the resource can be obtained.",
+          "x-standard": "GB/T 21063.3-2007 在线资源链接地址 onLineSrc",
+          "$ref": "elements.schema.json#/$defs/uri"
+        },
+        "service": {
+          "title": "服务信息",
+          "description": "提供该信息资源的服务地址和服务类型。",
+          "x-title-en": "Service information",
+          "x-description-en": "Address and type of the service that provides the resource.",
+          "x-standard": "GB/T 21063.3-2007 服务信息 ServInfo",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "url"
+          ],
+          "properties": {
+            "url": {
+              "title": "服务地址",
+              "description": "服务的访问地址。",
+              "x-title-en": "Service URL",
+              "x-description-en": "Address of the service.",
+              "x-standard": "GB/T 21063.3-2007 servURL",
+              "$ref": "elements.schema.json#/$defs/uri"
+            },
+            "type": {
+              "title": "服务类型",
+              "description": "服务的类型或协议,如 REST、SOAP、WMS。",
+              "x-title-en": "Service type",
+              "x-description-en": "Type or protocol of the service, such as REST, SOAP, WMS.",
+              "x-standard": "GB/T 21063.3-2007 servType",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 50
+            }
+          }
+        },
+        "metadataId": {
+          "title": "元数据标识符",
+          "description": "元数据记录的唯一标识符。",
+          "x-title-en": "Metadata identifier",
+          "x-description-en": "Unique identifier of the metadata record.",
+          "x-standard": "GB/T 21063.3-2007 元数据标识符 mdId",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 100
+        },
+        "metadataContact": {
+          "title": "元数据维护方",
+          "description": "负责维护元数据的单位和联系人。",
+          "x-title-en": "Metadata contact",
+          "x-description-en": "Organization and person who maintain the metadata.",
+          "x-standard": "GB/T 21063.3-2007 元数据维护方 MdContact",
+          "$ref": "elements.schema.json#/$defs/contact"
+        },
+        "metadataUpdateDate": {
+          "title": "元数据更新日期",
+          "description": "元数据最近一次更新的日期。",
+          "x-title-en": "Metadata update date",
+          "x-description-en": "Date the metadata was last updated.",
+          "x-standard": "GB/T 21063.3-2007 元数据更新日期 mdDateUpd",
+          "$ref": "elements.schema.json#/$defs/date"
+        },
+        "extensions": {
+          "title": "地方扩展",
+          "description": "地方规范(profile)的扩展字段:键为规范标识(如 DB37,大写字母开头,可含数字和连字符),值为该规范定义的对象。核心字段不得在此重复。",
+          "x-title-en": "Regional extensions",
+          "x-description-en": "Fields of regional profiles: each key names a profile (such as DB37: an uppercase letter, then uppercase letters, digits and hyphens), each value is an object that profile defines. Core fields are not repeated here.",
+          "type": "object",
+          "propertyNames": {
+            "pattern": "^[A-Z][A-Z0-9-]{1,31}$"
+          },
+          "additionalProperties": {
+            "type": "object"
+          }
+        }
+      },
+      "examples": [
+        {
+          "classification": {
+            "category": "1",
+            "item": "01",
+            "subject": "户籍人口"
+          },
+          "name": "居民户籍登记信息",
+          "resourceCode": "101001/000001",
+          "provider": "山东省示例厅",
+          "providerCode": "11370000MB1234562A",
+          "providerDepartment": "信息中心",
+          "abstract": "全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。",
+          "format": {
+            "class": "数据库",
+            "type": "KingbaseES"
+          },
+          "items": [
+            {
+              "name": "姓名",
+              "code": "name",
+              "dataType": "C",
+              "length": 50,
+              "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"
+            },
+            {
+              "name": "公民身份号码",
+              "code": "residentId",
+              "dataType": "C",
+              "length": 18,
+              "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"
+            },
+            {
+              "name": "出生日期",
+              "code": "birthDate",
+              "dataType": "D"
+            },
+            {
+              "name": "身高",
+              "code": "heightCm",
+              "dataType": "B",
+              "length": 5,
+              "scale": 1,
+              "description": "单位厘米"
+            }
+          ],
+          "sharing": {
+            "type": "有条件共享",
+            "condition": "限公安、民政、人力资源社会保障部门依法履职使用。",
+            "method": {
+              "class": "共享平台方式",
+              "type": "接口"
+            }
+          },
+          "openness": {
+            "open": false
+          },
+          "updateCycle": "每日",
+          "publishDate": "2024-03-01",
+          "relatedResourceCodes": [
+            "11000/A00034VG345"
+          ],
+          "secrecy": "非涉密",
+          "level": "部门目录",
+          "census": {
+            "dataStorageGb": 120.5,
+            "structuredRecordCount": 10230000,
+            "sharedStorageGb": 80,
+            "sharedRecordCount": 8000000,
+            "openStorageGb": 0,
+            "openRecordCount": 0
+          },
+          "keywords": [
+            "户籍",
+            "人口"
+          ],
+          "onlineResource": "https://data.example.gov.cn/catalog/101001-000001",
+          "service": {
+            "url": "https://exchange.example.gov.cn/resources/101001-000001",
+            "type": "REST"
+          },
+          "metadataId": "md-101001-000001",
+          "metadataContact": {
+            "name": "李四",
+            "organization": "山东省示例厅信息中心",
+            "phone": "0531-86123456"
+          },
+          "metadataUpdateDate": "2024-03-01",
+          "extensions": {
+            "EXAMPLE": {
+              "localCatalogCode": "EX-2024-0001"
+            }
+          }
+        },
+        {
+          "classification": {
+            "category": "2",
+            "item": "01",
+            "subject": "政务服务事项"
+          },
+          "name": "政务服务事项目录",
+          "resourceCode": "201001/000012",
+          "provider": "山东省示例局",
+          "providerCode": "11370000MB1234562A",
+          "abstract": "全省政务服务事项清单。",
+          "format": {
+            "class": "电子表格",
+            "type": "xlsx"
+          },
+          "items": [
+            {
+              "name": "事项名称",
+              "dataType": "C",
+              "length": 200
+            }
+          ],
+          "sharing": {
+            "type": "无条件共享",
+            "method": {
+              "class": "共享平台方式",
+              "type": "文件"
+            }
+          },
+          "openness": {
+            "open": true,
+            "condition": "无条件开放"
+          },
+          "updateCycle": "不定期",
+          "publishDate": "2023-12-15"
+        },
+        {
+          "classification": {
+            "category": "3",
+            "item": "07",
+            "subject": "山东省示例厅"
+          },
+          "name": "示例专项执法卷宗",
+          "resourceCode": "307001/000003",
+          "provider": "山东省示例厅",
+          "providerCode": "11370000MB1234562A",
+          "abstract": "专项执法案件的卷宗材料。",
+          "format": {
+            "class": "其他",
+            "other": "纸质卷宗扫描件"
+          },
+          "items": [
+            {
+              "name": "卷宗编号",
+              "dataType": "C",
+              "length": 32
+            }
+          ],
+          "sharing": {
+            "type": "不予共享",
+            "condition": "《中华人民共和国行政处罚法》第五十条:涉及个人隐私的不得公开。"
+          },
+          "openness": {
+            "open": false
+          },
+          "updateCycle": "每年",
+          "publishDate": "2022-01-10"
+        }
+      ],
+      "x-examples-invalid": [
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15"
+          },
+          "codes": [
+            "required"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "sharing": {
+              "type": "有条件共享",
+              "method": {
+                "class": "共享平台方式",
+                "type": "接口"
+              }
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15"
+          },
+          "codes": [
+            "required"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "sharing": {
+              "type": "不予共享"
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15"
+          },
+          "codes": [
+            "required"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "sharing": {
+              "type": "无条件共享"
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15"
+          },
+          "codes": [
+            "required"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "sharing": {
+              "type": "无条件共享",
+              "method": {
+                "class": "共享平台方式"
+              }
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15"
+          },
+          "codes": [
+            "required"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "sharing": {
+              "type": "部分共享",
+              "method": {
+                "class": "邮件方式"
+              }
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15"
+          },
+          "codes": [
+            "enum"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "sharing": {
+              "type": "无条件共享",
+              "method": {
+                "class": "共享平台方式",
+                "type": "文件"
+              }
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15",
+            "secrecy": "涉密"
+          },
+          "codes": [
+            "const"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "S"
+              }
+            ],
+            "sharing": {
+              "type": "无条件共享",
+              "method": {
+                "class": "共享平台方式",
+                "type": "文件"
+              }
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15"
+          },
+          "codes": [
+            "enum"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [],
+            "sharing": {
+              "type": "无条件共享",
+              "method": {
+                "class": "共享平台方式",
+                "type": "文件"
+              }
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15"
+          },
+          "codes": [
+            "min_items"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "sharing": {
+              "type": "无条件共享",
+              "method": {
+                "class": "共享平台方式",
+                "type": "文件"
+              }
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "每两年",
+            "publishDate": "2023-12-15"
+          },
+          "codes": [
+            "enum"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "1",
+              "item": "06"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "sharing": {
+              "type": "无条件共享",
+              "method": {
+                "class": "共享平台方式",
+                "type": "文件"
+              }
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15"
+          },
+          "codes": [
+            "enum"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "其他"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "sharing": {
+              "type": "无条件共享",
+              "method": {
+                "class": "共享平台方式",
+                "type": "文件"
+              }
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15"
+          },
+          "codes": [
+            "required"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001-000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "sharing": {
+              "type": "无条件共享",
+              "method": {
+                "class": "共享平台方式",
+                "type": "文件"
+              }
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15"
+          },
+          "codes": [
+            "pattern"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "sharing": {
+              "type": "无条件共享",
+              "method": {
+                "class": "共享平台方式",
+                "type": "文件"
+              }
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-32"
+          },
+          "codes": [
+            "invalid_date"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562B",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "sharing": {
+              "type": "无条件共享",
+              "method": {
+                "class": "共享平台方式",
+                "type": "文件"
+              }
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15"
+          },
+          "codes": [
+            "invalid_check_character"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "sharing": {
+              "type": "无条件共享",
+              "method": {
+                "class": "共享平台方式",
+                "type": "文件"
+              }
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15",
+            "extensions": {
+              "DB37": "本地编码"
+            }
+          },
+          "codes": [
+            "type"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "sharing": {
+              "type": "无条件共享",
+              "method": {
+                "class": "共享平台方式",
+                "type": "文件"
+              }
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15",
+            "extensions": {
+              "db37": {}
+            }
+          },
+          "codes": [
+            "property_names"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "2",
+              "item": "01",
+              "subject": "政务服务事项"
+            },
+            "name": "政务服务事项目录",
+            "resourceCode": "201001/000012",
+            "provider": "山东省示例局",
+            "providerCode": "11370000MB1234562A",
+            "abstract": "全省政务服务事项清单。",
+            "format": {
+              "class": "电子表格",
+              "type": "xlsx"
+            },
+            "items": [
+              {
+                "name": "事项名称",
+                "dataType": "C",
+                "length": 200
+              }
+            ],
+            "sharing": {
+              "type": "无条件共享",
+              "method": {
+                "class": "共享平台方式",
+                "type": "文件"
+              }
+            },
+            "openness": {
+              "open": true,
+              "condition": "无条件开放"
+            },
+            "updateCycle": "不定期",
+            "publishDate": "2023-12-15",
+            "localCode": "X1"
+          },
+          "codes": [
+            "additional_properties"
+          ]
+        }
+      ]
+    }
+  },
+  {
     "name": "code-country",
     "id": "https://govex.dev/specs/data/v1/code-country.schema.json",
     "file": "specs/data/v1/code-country.schema.json",
@@ -1924,7 +3898,7 @@ export const builtinSpecs: readonly BuiltinSpec[] = [
           ],
           "x-examples-invalid": [
             {
-              "data": "91350100M000100Y4Z",
+              "data": "91350100M000100Y44",
               "codes": [
                 "invalid_check_character"
               ]
@@ -1933,6 +3907,12 @@ export const builtinSpecs: readonly BuiltinSpec[] = [
               "data": "91350100M000100Y4",
               "codes": [
                 "invalid_length"
+              ]
+            },
+            {
+              "data": "91350100M000100Y4I",
+              "codes": [
+                "invalid_character"
               ]
             }
           ]
@@ -2360,6 +4340,631 @@ export const builtinSpecs: readonly BuiltinSpec[] = [
     }
   },
   {
+    "name": "legal-entity",
+    "id": "https://govex.dev/specs/data/v1/legal-entity.schema.json",
+    "file": "specs/data/v1/legal-entity.schema.json",
+    "schema": {
+      "$schema": "https://json-schema.org/draft/2020-12/schema",
+      "$id": "https://govex.dev/specs/data/v1/legal-entity.schema.json",
+      "title": "法人和其他组织",
+      "description": "法人和其他组织的基础信息,以统一社会信用代码为主键。交叉校验规则 legal-entity-uscc 要求:组织机构代码(如填写)等于统一社会信用代码第 9-17 位,登记管理部门和机构类别与代码第 1、2 位一致。",
+      "x-title-en": "Legal entity",
+      "x-description-en": "Basic record of a legal entity or other organization, keyed by its unified social credit code. The cross-field rule legal-entity-uscc requires the organization code (if given) to equal positions 9-17 of the USCC, and the registration authority and entity type to agree with positions 1 and 2.",
+      "x-version": "1.0.0",
+      "x-standard": "GB 32100-2015 法人和其他组织统一社会信用代码编码规则",
+      "x-govex-rules": [
+        "legal-entity-uscc"
+      ],
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "uscc",
+        "name"
+      ],
+      "properties": {
+        "uscc": {
+          "$ref": "elements.schema.json#/$defs/uscc",
+          "title": "统一社会信用代码",
+          "description": "18 位统一社会信用代码,记录的主键。",
+          "x-title-en": "Unified social credit code",
+          "x-description-en": "18-character unified social credit code, the key of the record.",
+          "x-standard": "GB 32100-2015"
+        },
+        "name": {
+          "$ref": "elements.schema.json#/$defs/organizationName",
+          "title": "名称",
+          "description": "登记的法人或其他组织名称全称。",
+          "x-title-en": "Name",
+          "x-description-en": "Registered full name of the legal entity or organization."
+        },
+        "orgCode": {
+          "$ref": "elements.schema.json#/$defs/orgCode",
+          "title": "组织机构代码",
+          "description": "9 位组织机构代码(不含连字符);填写时必须等于统一社会信用代码第 9-17 位。",
+          "x-title-en": "Organization code",
+          "x-description-en": "9-character organization code (no hyphen); when given it must equal positions 9-17 of the USCC.",
+          "x-standard": "GB 11714-1997"
+        },
+        "registrationAuthority": {
+          "title": "登记管理部门",
+          "description": "统一社会信用代码第 1 位表示的登记管理部门代码。",
+          "x-title-en": "Registration authority",
+          "x-description-en": "Registration authority code, position 1 of the USCC.",
+          "x-standard": "GB 32100-2015 §4.2 登记管理部门代码",
+          "type": "string",
+          "enum": [
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6",
+            "7",
+            "8",
+            "9",
+            "A",
+            "N",
+            "Y"
+          ],
+          "x-enum-labels": {
+            "1": {
+              "zh-CN": "机构编制",
+              "en": "Institutional establishment authority"
+            },
+            "2": {
+              "zh-CN": "外交",
+              "en": "Foreign affairs"
+            },
+            "3": {
+              "zh-CN": "司法行政",
+              "en": "Judicial administration"
+            },
+            "4": {
+              "zh-CN": "文化",
+              "en": "Culture"
+            },
+            "5": {
+              "zh-CN": "民政",
+              "en": "Civil affairs"
+            },
+            "6": {
+              "zh-CN": "旅游",
+              "en": "Tourism"
+            },
+            "7": {
+              "zh-CN": "宗教",
+              "en": "Religious affairs"
+            },
+            "8": {
+              "zh-CN": "工会",
+              "en": "Trade unions"
+            },
+            "9": {
+              "zh-CN": "工商(市场监管)",
+              "en": "Industry and commerce (market regulation)"
+            },
+            "A": {
+              "zh-CN": "中央军委改革和编制办公室",
+              "en": "Reform and Organization Office of the Central Military Commission"
+            },
+            "N": {
+              "zh-CN": "农业",
+              "en": "Agriculture (rural affairs)"
+            },
+            "Y": {
+              "zh-CN": "其他",
+              "en": "Other"
+            }
+          }
+        },
+        "entityType": {
+          "title": "机构类别",
+          "description": "统一社会信用代码第 1、2 位组成的机构类别代码(登记管理部门代码加类别码)。",
+          "x-title-en": "Entity type",
+          "x-description-en": "Entity type code formed by positions 1 and 2 of the USCC (registration authority code followed by the category digit).",
+          "x-standard": "GB 32100-2015 §4.3 机构类别代码",
+          "type": "string",
+          "enum": [
+            "11",
+            "12",
+            "13",
+            "19",
+            "21",
+            "29",
+            "31",
+            "32",
+            "33",
+            "34",
+            "35",
+            "39",
+            "41",
+            "49",
+            "51",
+            "52",
+            "53",
+            "59",
+            "61",
+            "62",
+            "69",
+            "71",
+            "72",
+            "79",
+            "81",
+            "89",
+            "91",
+            "92",
+            "93",
+            "A1",
+            "A9",
+            "N1",
+            "N2",
+            "N3",
+            "N9",
+            "Y1"
+          ],
+          "x-enum-labels": {
+            "11": {
+              "zh-CN": "机关",
+              "en": "Government body"
+            },
+            "12": {
+              "zh-CN": "事业单位",
+              "en": "Public institution"
+            },
+            "13": {
+              "zh-CN": "中央编办直接管理机构编制的群众团体",
+              "en": "Mass organization whose establishment is managed by the central establishment office"
+            },
+            "19": {
+              "zh-CN": "其他(机构编制)",
+              "en": "Other (establishment authority)"
+            },
+            "21": {
+              "zh-CN": "外国常驻新闻机构",
+              "en": "Resident office of a foreign news organization"
+            },
+            "29": {
+              "zh-CN": "其他(外交)",
+              "en": "Other (foreign affairs)"
+            },
+            "31": {
+              "zh-CN": "律师执业机构",
+              "en": "Law firm"
+            },
+            "32": {
+              "zh-CN": "公证处",
+              "en": "Notary office"
+            },
+            "33": {
+              "zh-CN": "基层法律服务所",
+              "en": "Grassroots legal service office"
+            },
+            "34": {
+              "zh-CN": "司法鉴定机构",
+              "en": "Forensic appraisal institution"
+            },
+            "35": {
+              "zh-CN": "仲裁委员会",
+              "en": "Arbitration commission"
+            },
+            "39": {
+              "zh-CN": "其他(司法行政)",
+              "en": "Other (judicial administration)"
+            },
+            "41": {
+              "zh-CN": "外国在华文化中心",
+              "en": "Foreign cultural centre in China"
+            },
+            "49": {
+              "zh-CN": "其他(文化)",
+              "en": "Other (culture)"
+            },
+            "51": {
+              "zh-CN": "社会团体",
+              "en": "Social organization"
+            },
+            "52": {
+              "zh-CN": "民办非企业单位",
+              "en": "Private non-enterprise unit"
+            },
+            "53": {
+              "zh-CN": "基金会",
+              "en": "Foundation"
+            },
+            "59": {
+              "zh-CN": "其他(民政)",
+              "en": "Other (civil affairs)"
+            },
+            "61": {
+              "zh-CN": "外国旅游部门常驻代表机构",
+              "en": "Resident office of a foreign tourism authority"
+            },
+            "62": {
+              "zh-CN": "港澳台地区旅游部门常驻内地(大陆)代表机构",
+              "en": "Resident mainland office of a Hong Kong, Macao or Taiwan tourism authority"
+            },
+            "69": {
+              "zh-CN": "其他(旅游)",
+              "en": "Other (tourism)"
+            },
+            "71": {
+              "zh-CN": "宗教活动场所",
+              "en": "Venue for religious activities"
+            },
+            "72": {
+              "zh-CN": "宗教院校",
+              "en": "Religious school"
+            },
+            "79": {
+              "zh-CN": "其他(宗教)",
+              "en": "Other (religious affairs)"
+            },
+            "81": {
+              "zh-CN": "基层工会",
+              "en": "Grassroots trade union"
+            },
+            "89": {
+              "zh-CN": "其他(工会)",
+              "en": "Other (trade unions)"
+            },
+            "91": {
+              "zh-CN": "企业",
+              "en": "Enterprise"
+            },
+            "92": {
+              "zh-CN": "个体工商户",
+              "en": "Individual business"
+            },
+            "93": {
+              "zh-CN": "农民专业合作社",
+              "en": "Farmers' specialized cooperative"
+            },
+            "A1": {
+              "zh-CN": "军队事业单位",
+              "en": "Military public institution"
+            },
+            "A9": {
+              "zh-CN": "其他(中央军委改革和编制办公室)",
+              "en": "Other (CMC Reform and Organization Office)"
+            },
+            "N1": {
+              "zh-CN": "组级集体经济组织",
+              "en": "Group-level collective economic organization"
+            },
+            "N2": {
+              "zh-CN": "村级集体经济组织",
+              "en": "Village-level collective economic organization"
+            },
+            "N3": {
+              "zh-CN": "乡镇级集体经济组织",
+              "en": "Township-level collective economic organization"
+            },
+            "N9": {
+              "zh-CN": "其他(农业)",
+              "en": "Other (agriculture)"
+            },
+            "Y1": {
+              "zh-CN": "其他",
+              "en": "Other"
+            }
+          }
+        },
+        "legalRepresentative": {
+          "title": "法定代表人",
+          "description": "法定代表人(负责人、经营者、执行事务合伙人等)。",
+          "x-title-en": "Legal representative",
+          "x-description-en": "Legal representative (or person in charge, operator, managing partner).",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "name"
+          ],
+          "properties": {
+            "name": {
+              "$ref": "elements.schema.json#/$defs/personName",
+              "title": "姓名",
+              "description": "法定代表人姓名。",
+              "x-title-en": "Name",
+              "x-description-en": "Name of the legal representative."
+            },
+            "residentId": {
+              "$ref": "elements.schema.json#/$defs/residentId",
+              "title": "公民身份号码",
+              "description": "法定代表人的公民身份号码;共享时通常需脱敏,可不填。",
+              "x-title-en": "Resident ID",
+              "x-description-en": "Resident ID of the legal representative; usually masked when shared, may be omitted."
+            },
+            "nationality": {
+              "$ref": "code-country.schema.json",
+              "title": "国籍",
+              "description": "法定代表人国籍,未填视为中国。",
+              "x-title-en": "Nationality",
+              "x-description-en": "Nationality of the legal representative; absent means China.",
+              "default": "CHN"
+            }
+          }
+        },
+        "registeredCapital": {
+          "$ref": "elements.schema.json#/$defs/money",
+          "title": "注册资本",
+          "description": "注册资本(开办资金、出资额),单位:万元;币种见 registeredCapitalCurrency。",
+          "x-title-en": "Registered capital",
+          "x-description-en": "Registered capital (or start-up funds, contributed capital) in units of 10,000 (万元); currency in registeredCapitalCurrency."
+        },
+        "registeredCapitalCurrency": {
+          "$ref": "elements.schema.json#/$defs/currency",
+          "title": "注册资本币种",
+          "description": "注册资本的币种,默认人民币(CNY)。",
+          "x-title-en": "Currency of registered capital",
+          "x-description-en": "Currency of the registered capital; CNY by default.",
+          "default": "CNY"
+        },
+        "establishmentDate": {
+          "$ref": "elements.schema.json#/$defs/date",
+          "title": "成立日期",
+          "description": "成立(设立)日期。",
+          "x-title-en": "Establishment date",
+          "x-description-en": "Date of establishment."
+        },
+        "approvalDate": {
+          "$ref": "elements.schema.json#/$defs/date",
+          "title": "核准日期",
+          "description": "最近一次登记事项的核准日期。",
+          "x-title-en": "Approval date",
+          "x-description-en": "Date the latest registration was approved."
+        },
+        "registrationOffice": {
+          "$ref": "elements.schema.json#/$defs/organizationName",
+          "title": "登记机关",
+          "description": "办理登记的机关名称,如“福州市市场监督管理局”。",
+          "x-title-en": "Registration office",
+          "x-description-en": "Name of the office that registered the entity, such as a city market regulation bureau."
+        },
+        "address": {
+          "$ref": "address.schema.json",
+          "title": "住所",
+          "description": "登记的住所(经营场所、办公地址)。",
+          "x-title-en": "Registered address",
+          "x-description-en": "Registered domicile (place of business or office)."
+        },
+        "businessScope": {
+          "title": "经营(业务)范围",
+          "description": "登记的经营范围或业务范围。",
+          "x-title-en": "Business scope",
+          "x-description-en": "Registered scope of business or of activities.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 4000
+        },
+        "status": {
+          "title": "登记状态",
+          "description": "登记状态。",
+          "x-title-en": "Registration status",
+          "x-description-en": "Registration status.",
+          "type": "string",
+          "enum": [
+            "存续",
+            "在业",
+            "迁入",
+            "迁出",
+            "停业",
+            "歇业",
+            "清算",
+            "吊销",
+            "注销",
+            "撤销"
+          ],
+          "x-enum-labels": {
+            "存续": {
+              "zh-CN": "存续(在营、开业、在册)",
+              "en": "Subsisting (in operation, registered)"
+            },
+            "在业": {
+              "zh-CN": "在业",
+              "en": "In business"
+            },
+            "迁入": {
+              "zh-CN": "迁入",
+              "en": "Moved in"
+            },
+            "迁出": {
+              "zh-CN": "迁出",
+              "en": "Moved out"
+            },
+            "停业": {
+              "zh-CN": "停业",
+              "en": "Business suspended"
+            },
+            "歇业": {
+              "zh-CN": "歇业",
+              "en": "Dormant"
+            },
+            "清算": {
+              "zh-CN": "清算",
+              "en": "In liquidation"
+            },
+            "吊销": {
+              "zh-CN": "吊销",
+              "en": "Business licence revoked"
+            },
+            "注销": {
+              "zh-CN": "注销",
+              "en": "Deregistered"
+            },
+            "撤销": {
+              "zh-CN": "撤销",
+              "en": "Registration revoked"
+            }
+          }
+        },
+        "statusDate": {
+          "$ref": "elements.schema.json#/$defs/date",
+          "title": "状态变更日期",
+          "description": "进入当前登记状态的日期(如注销日期、吊销日期)。",
+          "x-title-en": "Status date",
+          "x-description-en": "Date the current status took effect (such as the deregistration or revocation date)."
+        },
+        "phone": {
+          "$ref": "elements.schema.json#/$defs/phone",
+          "title": "联系电话",
+          "description": "单位固定电话。",
+          "x-title-en": "Phone",
+          "x-description-en": "Landline of the organization."
+        },
+        "email": {
+          "$ref": "elements.schema.json#/$defs/email",
+          "title": "电子邮箱",
+          "description": "单位电子邮箱。",
+          "x-title-en": "Email",
+          "x-description-en": "Email address of the organization."
+        }
+      },
+      "examples": [
+        {
+          "uscc": "91350100M000100Y43",
+          "name": "福州示例贸易有限公司",
+          "orgCode": "M000100Y4",
+          "registrationAuthority": "9",
+          "entityType": "91",
+          "legalRepresentative": {
+            "name": "张三",
+            "residentId": "370102198506120033"
+          },
+          "registeredCapital": "500",
+          "registeredCapitalCurrency": "CNY",
+          "establishmentDate": "2016-05-20",
+          "registrationOffice": "福州市市场监督管理局",
+          "address": {
+            "divisionCode": "350102",
+            "province": "福建省",
+            "city": "福州市",
+            "county": "鼓楼区",
+            "detail": "示例路 8 号"
+          },
+          "businessScope": "一般项目:日用百货销售。",
+          "status": "存续"
+        },
+        {
+          "uscc": "11370000MB1234562A",
+          "name": "山东省示例厅",
+          "registrationAuthority": "1",
+          "entityType": "11",
+          "legalRepresentative": {
+            "name": "李四"
+          },
+          "address": {
+            "divisionCode": "370102",
+            "province": "山东省",
+            "city": "济南市",
+            "county": "历下区"
+          }
+        },
+        {
+          "uscc": "52370102MJ000123XT",
+          "name": "济南市历下区示例养老服务中心",
+          "orgCode": "MJ000123X",
+          "registrationAuthority": "5",
+          "entityType": "52",
+          "registeredCapital": "3.5",
+          "establishmentDate": "2019-11-01",
+          "status": "注销",
+          "statusDate": "2023-06-30"
+        }
+      ],
+      "x-examples-invalid": [
+        {
+          "data": {
+            "name": "福州示例贸易有限公司"
+          },
+          "codes": [
+            "required"
+          ]
+        },
+        {
+          "data": {
+            "uscc": "91350100M000100Y44",
+            "name": "福州示例贸易有限公司"
+          },
+          "codes": [
+            "invalid_check_character"
+          ]
+        },
+        {
+          "data": {
+            "uscc": "91350100M000100Y43",
+            "name": "福州示例贸易有限公司",
+            "entityType": "94"
+          },
+          "codes": [
+            "enum"
+          ]
+        },
+        {
+          "data": {
+            "uscc": "91350100M000100Y43",
+            "name": "福州示例贸易有限公司",
+            "registeredCapital": "500.125"
+          },
+          "codes": [
+            "pattern"
+          ]
+        },
+        {
+          "data": {
+            "uscc": "91350100M000100Y43",
+            "name": "福州示例贸易有限公司",
+            "registeredCapital": 500
+          },
+          "codes": [
+            "type"
+          ]
+        },
+        {
+          "data": {
+            "uscc": "91350100M000100Y43",
+            "name": "福州示例贸易有限公司",
+            "status": "正常"
+          },
+          "codes": [
+            "enum"
+          ]
+        },
+        {
+          "data": {
+            "uscc": "91350100M000100Y43",
+            "name": "福州示例贸易有限公司",
+            "legalRepresentative": {
+              "residentId": "370102198506120033"
+            }
+          },
+          "codes": [
+            "required"
+          ]
+        },
+        {
+          "data": {
+            "uscc": "91350100M000100Y43",
+            "name": "福州示例贸易有限公司",
+            "capital": "500"
+          },
+          "codes": [
+            "additional_properties"
+          ]
+        },
+        {
+          "data": {
+            "uscc": "91350100M000100Y43",
+            "name": "福州示例贸易有限公司",
+            "orgCode": "M000100Y5"
+          },
+          "codes": [
+            "invalid_check_character"
+          ]
+        }
+      ]
+    }
+  },
+  {
     "name": "person",
     "id": "https://govex.dev/specs/data/v1/person.schema.json",
     "file": "specs/data/v1/person.schema.json",
@@ -2474,20 +5079,12 @@ export const builtinSpecs: readonly BuiltinSpec[] = [
           "x-title-en": "Email",
           "x-description-en": "The person's email address."
         },
-        "deceased": {
-          "title": "是否死亡",
-          "description": "是否已登记死亡。",
-          "x-title-en": "Deceased",
-          "x-description-en": "Whether a death has been registered.",
-          "type": "boolean",
-          "default": false
-        },
         "deathDate": {
           "$ref": "elements.schema.json#/$defs/date",
           "title": "死亡日期",
-          "description": "登记的死亡日期;仅在已死亡时填写。",
+          "description": "登记的死亡日期;填写即表示已登记死亡。",
           "x-title-en": "Date of death",
-          "x-description-en": "Registered date of death; only for a deceased person."
+          "x-description-en": "Registered date of death; present only when a death has been registered."
         }
       },
       "allOf": [
@@ -2500,25 +5097,11 @@ export const builtinSpecs: readonly BuiltinSpec[] = [
             }
           },
           "then": {
-            "required": [
-              "residentId"
-            ]
-          }
-        },
-        {
-          "if": {
-            "required": [
-              "deathDate"
-            ]
-          },
-          "then": {
             "properties": {
-              "deceased": {
-                "const": true
-              }
+              "residentId": {}
             },
             "required": [
-              "deceased"
+              "residentId"
             ]
           }
         }
@@ -2635,9 +5218,342 @@ export const builtinSpecs: readonly BuiltinSpec[] = [
         },
         {
           "data": {
+            "name": "Maria Garcia",
+            "nationality": "XXX"
+          },
+          "codes": [
+            "enum"
+          ]
+        },
+        {
+          "data": {
             "name": "张三",
             "residentId": "370102198506120033",
-            "deathDate": "2020-01-01"
+            "deathDate": "2020-02-30"
+          },
+          "codes": [
+            "invalid_date"
+          ]
+        }
+      ]
+    }
+  },
+  {
+    "name": "profiles/example-profile",
+    "id": "https://govex.dev/specs/data/v1/profiles/example-profile.schema.json",
+    "file": "specs/data/v1/profiles/example-profile.schema.json",
+    "schema": {
+      "$schema": "https://json-schema.org/draft/2020-12/schema",
+      "$id": "https://govex.dev/specs/data/v1/profiles/example-profile.schema.json",
+      "title": "示例地方规范(仅为示例,非真实地方标准)",
+      "description": "演示地方如何以扩展而非分支的方式增加本地要求:allOf 引用国家目录条目规范,再在 extensions.EXAMPLE 下定义本地字段,并收紧核心规范中的可选要求(此处要求元数据标识符必填)。EXAMPLE 不是任何 DB 地方标准;真实规范应以其标准号(如 DB37)为键,另建文件并自行发布版本。",
+      "x-title-en": "Example regional profile (an example only, not a real local standard)",
+      "x-description-en": "Shows how a region adds local requirements by extension, not by fork: allOf references the national catalog entry spec, then defines local fields under extensions.EXAMPLE and tightens optional requirements of the core (here the metadata identifier becomes mandatory). EXAMPLE is not any DB local standard; a real profile is keyed by its standard number (such as DB37), lives in its own file and is versioned on its own.",
+      "x-version": "1.0.0",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "../catalog-entry.schema.json"
+        },
+        {
+          "type": "object",
+          "required": [
+            "metadataId",
+            "extensions"
+          ],
+          "properties": {
+            "metadataId": {
+              "title": "元数据标识符(本规范必填)",
+              "description": "GB/T 21063.3 元数据标识符;核心规范中可选,本示例规范要求必填。",
+              "x-title-en": "Metadata identifier (mandatory here)",
+              "x-description-en": "GB/T 21063.3 metadata identifier; optional in the core spec, mandatory in this example profile.",
+              "x-standard": "GB/T 21063.3-2007 元数据标识符 mdId"
+            },
+            "extensions": {
+              "title": "地方扩展",
+              "description": "必须包含本示例规范的扩展对象 EXAMPLE。",
+              "x-title-en": "Regional extensions",
+              "x-description-en": "Must contain this example profile's extension object EXAMPLE.",
+              "type": "object",
+              "required": [
+                "EXAMPLE"
+              ],
+              "properties": {
+                "EXAMPLE": {
+                  "title": "示例规范扩展字段",
+                  "description": "本示例规范定义的本地字段。",
+                  "x-title-en": "Example profile fields",
+                  "x-description-en": "Local fields defined by this example profile.",
+                  "type": "object",
+                  "additionalProperties": false,
+                  "required": [
+                    "localCatalogCode"
+                  ],
+                  "properties": {
+                    "localCatalogCode": {
+                      "title": "本地目录编码",
+                      "description": "本地目录系统中的编码。",
+                      "x-title-en": "Local catalog code",
+                      "x-description-en": "Code of the entry in the local catalog system.",
+                      "type": "string",
+                      "pattern": "^EX-[0-9]{4}-[0-9]{4}$"
+                    },
+                    "serviceInterface": {
+                      "title": "服务接口",
+                      "description": "本地平台使用的“服务接口”格式(国家格式分类之外的常见扩展)。",
+                      "x-title-en": "Service interface",
+                      "x-description-en": "The 服务接口 (service interface) format some platforms use, outside the national format classes.",
+                      "type": "object",
+                      "additionalProperties": false,
+                      "required": [
+                        "protocol",
+                        "endpoint"
+                      ],
+                      "properties": {
+                        "protocol": {
+                          "title": "接口协议",
+                          "description": "接口协议。",
+                          "x-title-en": "Protocol",
+                          "x-description-en": "Interface protocol.",
+                          "type": "string",
+                          "enum": [
+                            "REST",
+                            "SOAP"
+                          ],
+                          "x-enum-labels": {
+                            "REST": {
+                              "zh-CN": "REST 接口",
+                              "en": "REST"
+                            },
+                            "SOAP": {
+                              "zh-CN": "SOAP 接口",
+                              "en": "SOAP"
+                            }
+                          }
+                        },
+                        "endpoint": {
+                          "title": "接口地址",
+                          "description": "接口访问地址。",
+                          "x-title-en": "Endpoint",
+                          "x-description-en": "Address of the interface.",
+                          "$ref": "../elements.schema.json#/$defs/uri"
+                        }
+                      }
+                    },
+                    "steward": {
+                      "title": "数据管家",
+                      "description": "本地负责该资源的联系人。",
+                      "x-title-en": "Data steward",
+                      "x-description-en": "Local contact responsible for the resource.",
+                      "$ref": "../elements.schema.json#/$defs/contact"
+                    },
+                    "divisionCode": {
+                      "title": "所属行政区划",
+                      "description": "资源所属行政区划代码。",
+                      "x-title-en": "Division",
+                      "x-description-en": "Division code the resource belongs to.",
+                      "$ref": "../elements.schema.json#/$defs/divisionCode"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      ],
+      "examples": [
+        {
+          "classification": {
+            "category": "1",
+            "item": "01",
+            "subject": "户籍人口"
+          },
+          "name": "居民户籍登记信息",
+          "resourceCode": "101001/000001",
+          "provider": "山东省示例厅",
+          "providerCode": "11370000MB1234562A",
+          "providerDepartment": "信息中心",
+          "abstract": "全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。",
+          "format": {
+            "class": "数据库",
+            "type": "KingbaseES"
+          },
+          "items": [
+            {
+              "name": "姓名",
+              "code": "name",
+              "dataType": "C",
+              "length": 50,
+              "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"
+            },
+            {
+              "name": "公民身份号码",
+              "code": "residentId",
+              "dataType": "C",
+              "length": 18,
+              "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"
+            },
+            {
+              "name": "出生日期",
+              "code": "birthDate",
+              "dataType": "D"
+            },
+            {
+              "name": "身高",
+              "code": "heightCm",
+              "dataType": "B",
+              "length": 5,
+              "scale": 1,
+              "description": "单位厘米"
+            }
+          ],
+          "sharing": {
+            "type": "有条件共享",
+            "condition": "限公安、民政、人力资源社会保障部门依法履职使用。",
+            "method": {
+              "class": "共享平台方式",
+              "type": "接口"
+            }
+          },
+          "openness": {
+            "open": false
+          },
+          "updateCycle": "每日",
+          "publishDate": "2024-03-01",
+          "relatedResourceCodes": [
+            "11000/A00034VG345"
+          ],
+          "secrecy": "非涉密",
+          "level": "部门目录",
+          "census": {
+            "dataStorageGb": 120.5,
+            "structuredRecordCount": 10230000,
+            "sharedStorageGb": 80,
+            "sharedRecordCount": 8000000,
+            "openStorageGb": 0,
+            "openRecordCount": 0
+          },
+          "keywords": [
+            "户籍",
+            "人口"
+          ],
+          "onlineResource": "https://data.example.gov.cn/catalog/101001-000001",
+          "service": {
+            "url": "https://exchange.example.gov.cn/resources/101001-000001",
+            "type": "REST"
+          },
+          "metadataId": "md-101001-000001",
+          "metadataContact": {
+            "name": "李四",
+            "organization": "山东省示例厅信息中心",
+            "phone": "0531-86123456"
+          },
+          "metadataUpdateDate": "2024-03-01",
+          "extensions": {
+            "EXAMPLE": {
+              "localCatalogCode": "EX-2024-0001",
+              "serviceInterface": {
+                "protocol": "REST",
+                "endpoint": "https://exchange.example.gov.cn/resources/101001-000001"
+              },
+              "steward": {
+                "name": "李四",
+                "mobile": "13912345678"
+              },
+              "divisionCode": "370102"
+            }
+          }
+        }
+      ],
+      "x-examples-invalid": [
+        {
+          "data": {
+            "classification": {
+              "category": "1",
+              "item": "01",
+              "subject": "户籍人口"
+            },
+            "name": "居民户籍登记信息",
+            "resourceCode": "101001/000001",
+            "provider": "山东省示例厅",
+            "providerCode": "11370000MB1234562A",
+            "providerDepartment": "信息中心",
+            "abstract": "全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。",
+            "format": {
+              "class": "数据库",
+              "type": "KingbaseES"
+            },
+            "items": [
+              {
+                "name": "姓名",
+                "code": "name",
+                "dataType": "C",
+                "length": 50,
+                "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"
+              },
+              {
+                "name": "公民身份号码",
+                "code": "residentId",
+                "dataType": "C",
+                "length": 18,
+                "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"
+              },
+              {
+                "name": "出生日期",
+                "code": "birthDate",
+                "dataType": "D"
+              },
+              {
+                "name": "身高",
+                "code": "heightCm",
+                "dataType": "B",
+                "length": 5,
+                "scale": 1,
+                "description": "单位厘米"
+              }
+            ],
+            "sharing": {
+              "type": "有条件共享",
+              "condition": "限公安、民政、人力资源社会保障部门依法履职使用。",
+              "method": {
+                "class": "共享平台方式",
+                "type": "接口"
+              }
+            },
+            "openness": {
+              "open": false
+            },
+            "updateCycle": "每日",
+            "publishDate": "2024-03-01",
+            "relatedResourceCodes": [
+              "11000/A00034VG345"
+            ],
+            "secrecy": "非涉密",
+            "level": "部门目录",
+            "census": {
+              "dataStorageGb": 120.5,
+              "structuredRecordCount": 10230000,
+              "sharedStorageGb": 80,
+              "sharedRecordCount": 8000000,
+              "openStorageGb": 0,
+              "openRecordCount": 0
+            },
+            "keywords": [
+              "户籍",
+              "人口"
+            ],
+            "onlineResource": "https://data.example.gov.cn/catalog/101001-000001",
+            "service": {
+              "url": "https://exchange.example.gov.cn/resources/101001-000001",
+              "type": "REST"
+            },
+            "metadataId": "md-101001-000001",
+            "metadataContact": {
+              "name": "李四",
+              "organization": "山东省示例厅信息中心",
+              "phone": "0531-86123456"
+            },
+            "metadataUpdateDate": "2024-03-01"
           },
           "codes": [
             "required"
@@ -2645,11 +5561,1347 @@ export const builtinSpecs: readonly BuiltinSpec[] = [
         },
         {
           "data": {
-            "name": "Maria Garcia",
-            "nationality": "XXX"
+            "classification": {
+              "category": "1",
+              "item": "01",
+              "subject": "户籍人口"
+            },
+            "name": "居民户籍登记信息",
+            "resourceCode": "101001/000001",
+            "provider": "山东省示例厅",
+            "providerCode": "11370000MB1234562A",
+            "providerDepartment": "信息中心",
+            "abstract": "全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。",
+            "format": {
+              "class": "数据库",
+              "type": "KingbaseES"
+            },
+            "items": [
+              {
+                "name": "姓名",
+                "code": "name",
+                "dataType": "C",
+                "length": 50,
+                "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"
+              },
+              {
+                "name": "公民身份号码",
+                "code": "residentId",
+                "dataType": "C",
+                "length": 18,
+                "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"
+              },
+              {
+                "name": "出生日期",
+                "code": "birthDate",
+                "dataType": "D"
+              },
+              {
+                "name": "身高",
+                "code": "heightCm",
+                "dataType": "B",
+                "length": 5,
+                "scale": 1,
+                "description": "单位厘米"
+              }
+            ],
+            "sharing": {
+              "type": "有条件共享",
+              "condition": "限公安、民政、人力资源社会保障部门依法履职使用。",
+              "method": {
+                "class": "共享平台方式",
+                "type": "接口"
+              }
+            },
+            "openness": {
+              "open": false
+            },
+            "updateCycle": "每日",
+            "publishDate": "2024-03-01",
+            "relatedResourceCodes": [
+              "11000/A00034VG345"
+            ],
+            "secrecy": "非涉密",
+            "level": "部门目录",
+            "census": {
+              "dataStorageGb": 120.5,
+              "structuredRecordCount": 10230000,
+              "sharedStorageGb": 80,
+              "sharedRecordCount": 8000000,
+              "openStorageGb": 0,
+              "openRecordCount": 0
+            },
+            "keywords": [
+              "户籍",
+              "人口"
+            ],
+            "onlineResource": "https://data.example.gov.cn/catalog/101001-000001",
+            "service": {
+              "url": "https://exchange.example.gov.cn/resources/101001-000001",
+              "type": "REST"
+            },
+            "metadataContact": {
+              "name": "李四",
+              "organization": "山东省示例厅信息中心",
+              "phone": "0531-86123456"
+            },
+            "metadataUpdateDate": "2024-03-01",
+            "extensions": {
+              "EXAMPLE": {
+                "localCatalogCode": "EX-2024-0001",
+                "serviceInterface": {
+                  "protocol": "REST",
+                  "endpoint": "https://exchange.example.gov.cn/resources/101001-000001"
+                },
+                "steward": {
+                  "name": "李四",
+                  "mobile": "13912345678"
+                },
+                "divisionCode": "370102"
+              }
+            }
+          },
+          "codes": [
+            "required"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "1",
+              "item": "01",
+              "subject": "户籍人口"
+            },
+            "name": "居民户籍登记信息",
+            "resourceCode": "101001/000001",
+            "provider": "山东省示例厅",
+            "providerCode": "11370000MB1234562A",
+            "providerDepartment": "信息中心",
+            "abstract": "全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。",
+            "format": {
+              "class": "数据库",
+              "type": "KingbaseES"
+            },
+            "items": [
+              {
+                "name": "姓名",
+                "code": "name",
+                "dataType": "C",
+                "length": 50,
+                "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"
+              },
+              {
+                "name": "公民身份号码",
+                "code": "residentId",
+                "dataType": "C",
+                "length": 18,
+                "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"
+              },
+              {
+                "name": "出生日期",
+                "code": "birthDate",
+                "dataType": "D"
+              },
+              {
+                "name": "身高",
+                "code": "heightCm",
+                "dataType": "B",
+                "length": 5,
+                "scale": 1,
+                "description": "单位厘米"
+              }
+            ],
+            "sharing": {
+              "type": "有条件共享",
+              "condition": "限公安、民政、人力资源社会保障部门依法履职使用。",
+              "method": {
+                "class": "共享平台方式",
+                "type": "接口"
+              }
+            },
+            "openness": {
+              "open": false
+            },
+            "updateCycle": "每日",
+            "publishDate": "2024-03-01",
+            "relatedResourceCodes": [
+              "11000/A00034VG345"
+            ],
+            "secrecy": "非涉密",
+            "level": "部门目录",
+            "census": {
+              "dataStorageGb": 120.5,
+              "structuredRecordCount": 10230000,
+              "sharedStorageGb": 80,
+              "sharedRecordCount": 8000000,
+              "openStorageGb": 0,
+              "openRecordCount": 0
+            },
+            "keywords": [
+              "户籍",
+              "人口"
+            ],
+            "onlineResource": "https://data.example.gov.cn/catalog/101001-000001",
+            "service": {
+              "url": "https://exchange.example.gov.cn/resources/101001-000001",
+              "type": "REST"
+            },
+            "metadataId": "md-101001-000001",
+            "metadataContact": {
+              "name": "李四",
+              "organization": "山东省示例厅信息中心",
+              "phone": "0531-86123456"
+            },
+            "metadataUpdateDate": "2024-03-01",
+            "extensions": {
+              "EXAMPLE": {
+                "localCatalogCode": "2024-1",
+                "serviceInterface": {
+                  "protocol": "REST",
+                  "endpoint": "https://exchange.example.gov.cn/resources/101001-000001"
+                },
+                "steward": {
+                  "name": "李四",
+                  "mobile": "13912345678"
+                },
+                "divisionCode": "370102"
+              }
+            }
+          },
+          "codes": [
+            "pattern"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "1",
+              "item": "01",
+              "subject": "户籍人口"
+            },
+            "name": "居民户籍登记信息",
+            "resourceCode": "101001/000001",
+            "provider": "山东省示例厅",
+            "providerCode": "11370000MB1234562A",
+            "providerDepartment": "信息中心",
+            "abstract": "全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。",
+            "format": {
+              "class": "数据库",
+              "type": "KingbaseES"
+            },
+            "items": [
+              {
+                "name": "姓名",
+                "code": "name",
+                "dataType": "C",
+                "length": 50,
+                "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"
+              },
+              {
+                "name": "公民身份号码",
+                "code": "residentId",
+                "dataType": "C",
+                "length": 18,
+                "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"
+              },
+              {
+                "name": "出生日期",
+                "code": "birthDate",
+                "dataType": "D"
+              },
+              {
+                "name": "身高",
+                "code": "heightCm",
+                "dataType": "B",
+                "length": 5,
+                "scale": 1,
+                "description": "单位厘米"
+              }
+            ],
+            "sharing": {
+              "type": "有条件共享",
+              "condition": "限公安、民政、人力资源社会保障部门依法履职使用。",
+              "method": {
+                "class": "共享平台方式",
+                "type": "接口"
+              }
+            },
+            "openness": {
+              "open": false
+            },
+            "updateCycle": "每日",
+            "publishDate": "2024-03-01",
+            "relatedResourceCodes": [
+              "11000/A00034VG345"
+            ],
+            "secrecy": "非涉密",
+            "level": "部门目录",
+            "census": {
+              "dataStorageGb": 120.5,
+              "structuredRecordCount": 10230000,
+              "sharedStorageGb": 80,
+              "sharedRecordCount": 8000000,
+              "openStorageGb": 0,
+              "openRecordCount": 0
+            },
+            "keywords": [
+              "户籍",
+              "人口"
+            ],
+            "onlineResource": "https://data.example.gov.cn/catalog/101001-000001",
+            "service": {
+              "url": "https://exchange.example.gov.cn/resources/101001-000001",
+              "type": "REST"
+            },
+            "metadataId": "md-101001-000001",
+            "metadataContact": {
+              "name": "李四",
+              "organization": "山东省示例厅信息中心",
+              "phone": "0531-86123456"
+            },
+            "metadataUpdateDate": "2024-03-01",
+            "extensions": {
+              "EXAMPLE": {
+                "localCatalogCode": "EX-2024-0001",
+                "serviceInterface": {
+                  "protocol": "REST",
+                  "endpoint": "https://exchange.example.gov.cn/resources/101001-000001"
+                },
+                "steward": {
+                  "name": "李四",
+                  "mobile": "13912345678"
+                },
+                "divisionCode": "370102",
+                "owner": "某部门"
+              }
+            }
+          },
+          "codes": [
+            "additional_properties"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "1",
+              "item": "01",
+              "subject": "户籍人口"
+            },
+            "name": "居民户籍登记信息",
+            "resourceCode": "101001/000001",
+            "provider": "山东省示例厅",
+            "providerCode": "11370000MB1234562A",
+            "providerDepartment": "信息中心",
+            "abstract": "全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。",
+            "format": {
+              "class": "数据库",
+              "type": "KingbaseES"
+            },
+            "items": [
+              {
+                "name": "姓名",
+                "code": "name",
+                "dataType": "C",
+                "length": 50,
+                "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"
+              },
+              {
+                "name": "公民身份号码",
+                "code": "residentId",
+                "dataType": "C",
+                "length": 18,
+                "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"
+              },
+              {
+                "name": "出生日期",
+                "code": "birthDate",
+                "dataType": "D"
+              },
+              {
+                "name": "身高",
+                "code": "heightCm",
+                "dataType": "B",
+                "length": 5,
+                "scale": 1,
+                "description": "单位厘米"
+              }
+            ],
+            "sharing": {
+              "type": "不予共享"
+            },
+            "openness": {
+              "open": false
+            },
+            "updateCycle": "每日",
+            "publishDate": "2024-03-01",
+            "relatedResourceCodes": [
+              "11000/A00034VG345"
+            ],
+            "secrecy": "非涉密",
+            "level": "部门目录",
+            "census": {
+              "dataStorageGb": 120.5,
+              "structuredRecordCount": 10230000,
+              "sharedStorageGb": 80,
+              "sharedRecordCount": 8000000,
+              "openStorageGb": 0,
+              "openRecordCount": 0
+            },
+            "keywords": [
+              "户籍",
+              "人口"
+            ],
+            "onlineResource": "https://data.example.gov.cn/catalog/101001-000001",
+            "service": {
+              "url": "https://exchange.example.gov.cn/resources/101001-000001",
+              "type": "REST"
+            },
+            "metadataId": "md-101001-000001",
+            "metadataContact": {
+              "name": "李四",
+              "organization": "山东省示例厅信息中心",
+              "phone": "0531-86123456"
+            },
+            "metadataUpdateDate": "2024-03-01",
+            "extensions": {
+              "EXAMPLE": {
+                "localCatalogCode": "EX-2024-0001",
+                "serviceInterface": {
+                  "protocol": "REST",
+                  "endpoint": "https://exchange.example.gov.cn/resources/101001-000001"
+                },
+                "steward": {
+                  "name": "李四",
+                  "mobile": "13912345678"
+                },
+                "divisionCode": "370102"
+              }
+            }
+          },
+          "codes": [
+            "required"
+          ]
+        },
+        {
+          "data": {
+            "classification": {
+              "category": "1",
+              "item": "01",
+              "subject": "户籍人口"
+            },
+            "name": "居民户籍登记信息",
+            "resourceCode": "101001/000001",
+            "provider": "山东省示例厅",
+            "providerCode": "11370000MB1234562A",
+            "providerDepartment": "信息中心",
+            "abstract": "全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。",
+            "format": {
+              "class": "数据库",
+              "type": "KingbaseES"
+            },
+            "items": [
+              {
+                "name": "姓名",
+                "code": "name",
+                "dataType": "C",
+                "length": 50,
+                "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"
+              },
+              {
+                "name": "公民身份号码",
+                "code": "residentId",
+                "dataType": "C",
+                "length": 18,
+                "dataElement": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"
+              },
+              {
+                "name": "出生日期",
+                "code": "birthDate",
+                "dataType": "D"
+              },
+              {
+                "name": "身高",
+                "code": "heightCm",
+                "dataType": "B",
+                "length": 5,
+                "scale": 1,
+                "description": "单位厘米"
+              }
+            ],
+            "sharing": {
+              "type": "有条件共享",
+              "condition": "限公安、民政、人力资源社会保障部门依法履职使用。",
+              "method": {
+                "class": "共享平台方式",
+                "type": "接口"
+              }
+            },
+            "openness": {
+              "open": false
+            },
+            "updateCycle": "每日",
+            "publishDate": "2024-03-01",
+            "relatedResourceCodes": [
+              "11000/A00034VG345"
+            ],
+            "secrecy": "非涉密",
+            "level": "部门目录",
+            "census": {
+              "dataStorageGb": 120.5,
+              "structuredRecordCount": 10230000,
+              "sharedStorageGb": 80,
+              "sharedRecordCount": 8000000,
+              "openStorageGb": 0,
+              "openRecordCount": 0
+            },
+            "keywords": [
+              "户籍",
+              "人口"
+            ],
+            "onlineResource": "https://data.example.gov.cn/catalog/101001-000001",
+            "service": {
+              "url": "https://exchange.example.gov.cn/resources/101001-000001",
+              "type": "REST"
+            },
+            "metadataId": "md-101001-000001",
+            "metadataContact": {
+              "name": "李四",
+              "organization": "山东省示例厅信息中心",
+              "phone": "0531-86123456"
+            },
+            "metadataUpdateDate": "2024-03-01",
+            "extensions": {
+              "DB99": {
+                "any": "thing"
+              }
+            }
+          },
+          "codes": [
+            "required"
+          ]
+        }
+      ]
+    }
+  },
+  {
+    "name": "system-inventory",
+    "id": "https://govex.dev/specs/data/v1/system-inventory.schema.json",
+    "file": "specs/data/v1/system-inventory.schema.json",
+    "schema": {
+      "$schema": "https://json-schema.org/draft/2020-12/schema",
+      "$id": "https://govex.dev/specs/data/v1/system-inventory.schema.json",
+      "title": "政务信息系统普查记录",
+      "description": "政务信息系统普查的一条记录(国办发〔2017〕39号《政务信息系统整合共享实施方案》):系统名称、功能、使用范围和频度、审批、资金来源、网络和部署、关联的目录资源、状态和责任单位,用于摸清底数、清理“僵尸”系统和推动整合共享。",
+      "x-title-en": "Government information system inventory record",
+      "x-description-en": "One record of the government information system census (State Council General Office 〔2017〕 No. 39, implementation plan for integrating and sharing government information systems): name, function, scope and frequency of use, approval, funding, network and deployment, linked catalog resources, status and responsible organizations — used to take stock, retire \"zombie\" systems and drive integration and sharing.",
+      "x-version": "1.0.0",
+      "x-standard": "国办发〔2017〕39号 政务信息系统整合共享实施方案",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name",
+        "ownerDepartment",
+        "ownerDepartmentCode",
+        "function",
+        "networks",
+        "status"
+      ],
+      "$defs": {
+        "organization": {
+          "title": "单位",
+          "description": "单位名称及统一社会信用代码。",
+          "x-title-en": "Organization",
+          "x-description-en": "Name and unified social credit code of an organization.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "name"
+          ],
+          "properties": {
+            "name": {
+              "title": "单位名称",
+              "description": "单位名称。",
+              "x-title-en": "Name",
+              "x-description-en": "Name of the organization.",
+              "$ref": "elements.schema.json#/$defs/organizationName"
+            },
+            "uscc": {
+              "title": "统一社会信用代码",
+              "description": "单位的统一社会信用代码。",
+              "x-title-en": "Unified social credit code",
+              "x-description-en": "Unified social credit code of the organization.",
+              "$ref": "elements.schema.json#/$defs/uscc"
+            }
+          },
+          "examples": [
+            {
+              "name": "示例软件股份有限公司",
+              "uscc": "91370102MA3C00011F"
+            }
+          ]
+        }
+      },
+      "properties": {
+        "name": {
+          "title": "信息系统名称",
+          "description": "政务信息系统的全称。",
+          "x-title-en": "System name",
+          "x-description-en": "Full name of the government information system.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "systemCode": {
+          "title": "系统标识",
+          "description": "系统在共享交换中的标识(成员路径 INSTANCE/CLASS/MEMBER/SYSTEM 的 SYSTEM 段):字母或数字开头,可含字母、数字、点、下划线和连字符。",
+          "x-title-en": "System identifier",
+          "x-description-en": "Identifier of the system on the exchange (the SYSTEM segment of INSTANCE/CLASS/MEMBER/SYSTEM): starts with a letter or digit, then letters, digits, dots, underscores and hyphens.",
+          "type": "string",
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+        },
+        "ownerDepartment": {
+          "title": "责任部门",
+          "description": "建设并使用该系统的政务部门名称。",
+          "x-title-en": "Owner department",
+          "x-description-en": "Name of the government department that built and uses the system.",
+          "$ref": "elements.schema.json#/$defs/organizationName"
+        },
+        "ownerDepartmentCode": {
+          "title": "责任部门代码",
+          "description": "责任部门的统一社会信用代码。",
+          "x-title-en": "Owner department code",
+          "x-description-en": "Unified social credit code of the owner department.",
+          "$ref": "elements.schema.json#/$defs/uscc"
+        },
+        "function": {
+          "title": "主要功能",
+          "description": "系统支撑的主要业务和功能。",
+          "x-title-en": "Main functions",
+          "x-description-en": "Main business and functions the system supports.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 2000
+        },
+        "scopeOfUse": {
+          "title": "使用范围",
+          "description": "系统的使用范围,可多选。",
+          "x-title-en": "Scope of use",
+          "x-description-en": "Who uses the system; several values allowed.",
+          "type": "array",
+          "minItems": 1,
+          "uniqueItems": true,
+          "items": {
+            "type": "string",
+            "enum": [
+              "本部门",
+              "本系统上下级",
+              "跨部门",
+              "跨地区",
+              "社会公众"
+            ],
+            "x-enum-labels": {
+              "本部门": {
+                "zh-CN": "本部门",
+                "en": "Within the department"
+              },
+              "本系统上下级": {
+                "zh-CN": "本系统上下级",
+                "en": "Across levels of the same vertical system"
+              },
+              "跨部门": {
+                "zh-CN": "跨部门",
+                "en": "Across departments"
+              },
+              "跨地区": {
+                "zh-CN": "跨地区",
+                "en": "Across regions"
+              },
+              "社会公众": {
+                "zh-CN": "社会公众",
+                "en": "The public"
+              }
+            }
+          }
+        },
+        "deploymentLevel": {
+          "title": "部署层级",
+          "description": "系统部署所在的行政层级。",
+          "x-title-en": "Deployment level",
+          "x-description-en": "Administrative level where the system is deployed.",
+          "type": "string",
+          "enum": [
+            "国家级",
+            "省级",
+            "市级",
+            "县级",
+            "乡级"
+          ],
+          "x-enum-labels": {
+            "国家级": {
+              "zh-CN": "国家级",
+              "en": "National"
+            },
+            "省级": {
+              "zh-CN": "省级",
+              "en": "Provincial"
+            },
+            "市级": {
+              "zh-CN": "市级",
+              "en": "Prefectural"
+            },
+            "县级": {
+              "zh-CN": "县级",
+              "en": "County"
+            },
+            "乡级": {
+              "zh-CN": "乡级",
+              "en": "Township"
+            }
+          }
+        },
+        "frequencyOfUse": {
+          "title": "使用频度",
+          "description": "系统实际被使用的频度;“长期未使用”的系统是清理对象。",
+          "x-title-en": "Frequency of use",
+          "x-description-en": "How often the system is actually used; systems 长期未使用 (unused for a long time) are candidates for retirement.",
+          "type": "string",
+          "enum": [
+            "每日",
+            "每周",
+            "每月",
+            "每季度",
+            "每年",
+            "不定期",
+            "长期未使用"
+          ],
+          "x-enum-labels": {
+            "每日": {
+              "zh-CN": "每日",
+              "en": "Daily"
+            },
+            "每周": {
+              "zh-CN": "每周",
+              "en": "Weekly"
+            },
+            "每月": {
+              "zh-CN": "每月",
+              "en": "Monthly"
+            },
+            "每季度": {
+              "zh-CN": "每季度",
+              "en": "Quarterly"
+            },
+            "每年": {
+              "zh-CN": "每年",
+              "en": "Yearly"
+            },
+            "不定期": {
+              "zh-CN": "不定期",
+              "en": "Irregularly"
+            },
+            "长期未使用": {
+              "zh-CN": "长期未使用",
+              "en": "Not used for a long time"
+            }
+          }
+        },
+        "userCount": {
+          "title": "用户数",
+          "description": "系统的注册用户数。",
+          "x-title-en": "Users",
+          "x-description-en": "Number of registered users.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "approvingDepartment": {
+          "title": "审批部门",
+          "description": "批准系统建设的部门。",
+          "x-title-en": "Approving department",
+          "x-description-en": "Department that approved building the system.",
+          "$ref": "elements.schema.json#/$defs/organizationName"
+        },
+        "approvalNumber": {
+          "title": "批复文号",
+          "description": "建设批复的文号。",
+          "x-title-en": "Approval reference",
+          "x-description-en": "Reference number of the approval document.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 100
+        },
+        "approvalDate": {
+          "title": "审批日期",
+          "description": "建设批复的日期;填写时须同时填写审批部门。",
+          "x-title-en": "Approval date",
+          "x-description-en": "Date of the approval; requires the approving department.",
+          "$ref": "elements.schema.json#/$defs/date"
+        },
+        "fundingSource": {
+          "title": "资金来源",
+          "description": "建设资金的主要来源。",
+          "x-title-en": "Funding source",
+          "x-description-en": "Main source of the construction funds.",
+          "type": "string",
+          "enum": [
+            "中央财政资金",
+            "地方财政资金",
+            "部门自有资金",
+            "社会资本",
+            "其他"
+          ],
+          "x-enum-labels": {
+            "中央财政资金": {
+              "zh-CN": "中央财政资金",
+              "en": "Central government funds"
+            },
+            "地方财政资金": {
+              "zh-CN": "地方财政资金",
+              "en": "Local government funds"
+            },
+            "部门自有资金": {
+              "zh-CN": "部门自有资金",
+              "en": "Department's own funds"
+            },
+            "社会资本": {
+              "zh-CN": "社会资本",
+              "en": "Private capital"
+            },
+            "其他": {
+              "zh-CN": "其他",
+              "en": "Other"
+            }
+          }
+        },
+        "investment": {
+          "title": "建设投资",
+          "description": "累计建设投资,单位:万元(人民币)。",
+          "x-title-en": "Investment",
+          "x-description-en": "Cumulative investment, in units of 10,000 yuan (CNY).",
+          "$ref": "elements.schema.json#/$defs/money"
+        },
+        "networks": {
+          "title": "运行网络",
+          "description": "系统运行所在的网络,可多选;部门专网应按要求整合迁移到电子政务外网。",
+          "x-title-en": "Networks",
+          "x-description-en": "Networks the system runs on, several allowed; departmental private networks are to be migrated to the e-government extranet.",
+          "type": "array",
+          "minItems": 1,
+          "uniqueItems": true,
+          "items": {
+            "type": "string",
+            "enum": [
+              "电子政务内网",
+              "电子政务外网",
+              "互联网",
+              "部门专网"
+            ],
+            "x-enum-labels": {
+              "电子政务内网": {
+                "zh-CN": "电子政务内网",
+                "en": "E-government internal network"
+              },
+              "电子政务外网": {
+                "zh-CN": "电子政务外网",
+                "en": "E-government extranet"
+              },
+              "互联网": {
+                "zh-CN": "互联网",
+                "en": "Internet"
+              },
+              "部门专网": {
+                "zh-CN": "部门专网",
+                "en": "Departmental private network"
+              }
+            }
+          }
+        },
+        "deployment": {
+          "title": "部署方式",
+          "description": "系统的部署方式。",
+          "x-title-en": "Deployment",
+          "x-description-en": "How the system is hosted.",
+          "type": "string",
+          "enum": [
+            "政务云",
+            "本部门机房",
+            "托管机房",
+            "其他"
+          ],
+          "x-enum-labels": {
+            "政务云": {
+              "zh-CN": "政务云",
+              "en": "Government cloud"
+            },
+            "本部门机房": {
+              "zh-CN": "本部门机房",
+              "en": "Department's own data centre"
+            },
+            "托管机房": {
+              "zh-CN": "托管机房",
+              "en": "Hosted data centre"
+            },
+            "其他": {
+              "zh-CN": "其他",
+              "en": "Other"
+            }
+          }
+        },
+        "deploymentLocation": {
+          "title": "部署地点",
+          "description": "机房或云平台的名称和地点。",
+          "x-title-en": "Deployment location",
+          "x-description-en": "Name and location of the data centre or cloud.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "securityLevel": {
+          "title": "等级保护级别",
+          "description": "网络安全等级保护定级。",
+          "x-title-en": "Security protection level",
+          "x-description-en": "Classified protection level of cybersecurity.",
+          "x-standard": "GB/T 22240-2020 网络安全等级保护定级指南; GB/T 22239-2019",
+          "type": "string",
+          "enum": [
+            "1",
+            "2",
+            "3",
+            "4",
+            "5"
+          ],
+          "x-enum-labels": {
+            "1": {
+              "zh-CN": "第一级",
+              "en": "Level 1"
+            },
+            "2": {
+              "zh-CN": "第二级",
+              "en": "Level 2"
+            },
+            "3": {
+              "zh-CN": "第三级",
+              "en": "Level 3"
+            },
+            "4": {
+              "zh-CN": "第四级",
+              "en": "Level 4"
+            },
+            "5": {
+              "zh-CN": "第五级",
+              "en": "Level 5"
+            }
+          }
+        },
+        "connectedToExchange": {
+          "title": "是否接入共享交换平台",
+          "description": "系统是否已接入政务信息资源共享交换平台。",
+          "x-title-en": "Connected to the exchange",
+          "x-description-en": "Whether the system is connected to the sharing and exchange platform.",
+          "type": "boolean"
+        },
+        "linkedCatalogResources": {
+          "title": "关联目录资源",
+          "description": "系统产生或使用的政务信息资源的代码。",
+          "x-title-en": "Linked catalog resources",
+          "x-description-en": "Codes of the catalog resources the system produces or uses.",
+          "type": "array",
+          "uniqueItems": true,
+          "maxItems": 2000,
+          "items": {
+            "$ref": "elements.schema.json#/$defs/resourceCode"
+          }
+        },
+        "status": {
+          "title": "系统状态",
+          "description": "系统当前状态;“已整合”须写明整合去向。",
+          "x-title-en": "Status",
+          "x-description-en": "Current status of the system; 已整合 (integrated) requires integratedInto.",
+          "type": "string",
+          "enum": [
+            "在建",
+            "运行",
+            "停用",
+            "拟整合",
+            "已整合",
+            "拟清理",
+            "已清理"
+          ],
+          "x-enum-labels": {
+            "在建": {
+              "zh-CN": "在建",
+              "en": "Under construction"
+            },
+            "运行": {
+              "zh-CN": "运行",
+              "en": "In operation"
+            },
+            "停用": {
+              "zh-CN": "停用",
+              "en": "Out of use"
+            },
+            "拟整合": {
+              "zh-CN": "拟整合",
+              "en": "To be integrated"
+            },
+            "已整合": {
+              "zh-CN": "已整合",
+              "en": "Integrated"
+            },
+            "拟清理": {
+              "zh-CN": "拟清理",
+              "en": "To be decommissioned"
+            },
+            "已清理": {
+              "zh-CN": "已清理",
+              "en": "Decommissioned"
+            }
+          }
+        },
+        "integratedInto": {
+          "title": "整合去向",
+          "description": "整合后承接其功能的系统名称。",
+          "x-title-en": "Integrated into",
+          "x-description-en": "Name of the system that took over its functions.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "onlineDate": {
+          "title": "上线日期",
+          "description": "系统正式上线运行的日期。",
+          "x-title-en": "Go-live date",
+          "x-description-en": "Date the system went live.",
+          "$ref": "elements.schema.json#/$defs/date"
+        },
+        "developer": {
+          "title": "承建单位",
+          "description": "承担系统建设的单位。",
+          "x-title-en": "Developer",
+          "x-description-en": "Organization that built the system.",
+          "$ref": "#/$defs/organization"
+        },
+        "maintainer": {
+          "title": "运维单位",
+          "description": "承担系统运行维护的单位。",
+          "x-title-en": "Maintainer",
+          "x-description-en": "Organization that operates and maintains the system.",
+          "$ref": "#/$defs/organization"
+        },
+        "contact": {
+          "title": "联系人",
+          "description": "普查填报联系人。",
+          "x-title-en": "Contact",
+          "x-description-en": "Contact for this census record.",
+          "$ref": "elements.schema.json#/$defs/contact"
+        },
+        "inventoryDate": {
+          "title": "填报日期",
+          "description": "普查记录的填报日期。",
+          "x-title-en": "Record date",
+          "x-description-en": "Date the census record was filled in.",
+          "$ref": "elements.schema.json#/$defs/date"
+        },
+        "remarks": {
+          "title": "备注",
+          "description": "其他说明。",
+          "x-title-en": "Remarks",
+          "x-description-en": "Other remarks.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 2000
+        }
+      },
+      "dependentRequired": {
+        "approvalDate": [
+          "approvingDepartment"
+        ],
+        "approvalNumber": [
+          "approvingDepartment"
+        ]
+      },
+      "allOf": [
+        {
+          "if": {
+            "properties": {
+              "status": {
+                "const": "已整合"
+              }
+            },
+            "required": [
+              "status"
+            ]
+          },
+          "then": {
+            "properties": {
+              "integratedInto": {}
+            },
+            "required": [
+              "integratedInto"
+            ]
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "山东省示例户籍管理系统",
+          "systemCode": "hukou",
+          "ownerDepartment": "山东省示例厅",
+          "ownerDepartmentCode": "11370000MB1234562A",
+          "function": "户籍登记、迁移、变更业务办理和人口信息查询。",
+          "scopeOfUse": [
+            "本系统上下级",
+            "跨部门"
+          ],
+          "deploymentLevel": "省级",
+          "frequencyOfUse": "每日",
+          "userCount": 12000,
+          "approvingDepartment": "山东省示例发展改革委",
+          "approvalNumber": "鲁示改〔2018〕12号",
+          "approvalDate": "2018-04-20",
+          "fundingSource": "地方财政资金",
+          "investment": "1280.5",
+          "networks": [
+            "电子政务外网"
+          ],
+          "deployment": "政务云",
+          "deploymentLocation": "山东省政务云济南节点",
+          "securityLevel": "3",
+          "connectedToExchange": true,
+          "linkedCatalogResources": [
+            "101001/000001"
+          ],
+          "status": "运行",
+          "onlineDate": "2019-09-01",
+          "developer": {
+            "name": "示例软件股份有限公司",
+            "uscc": "91370102MA3C00011F"
+          },
+          "contact": {
+            "name": "李四",
+            "mobile": "13912345678"
+          },
+          "inventoryDate": "2024-03-01"
+        },
+        {
+          "name": "示例旧版审批系统",
+          "ownerDepartment": "山东省示例局",
+          "ownerDepartmentCode": "11370000MB1234562A",
+          "function": "行政审批事项受理。",
+          "networks": [
+            "部门专网"
+          ],
+          "frequencyOfUse": "长期未使用",
+          "status": "已整合",
+          "integratedInto": "山东省一体化政务服务平台"
+        }
+      ],
+      "x-examples-invalid": [
+        {
+          "data": {
+            "name": "示例旧版审批系统",
+            "ownerDepartment": "山东省示例局",
+            "function": "行政审批事项受理。",
+            "networks": [
+              "部门专网"
+            ],
+            "frequencyOfUse": "长期未使用",
+            "status": "已整合",
+            "integratedInto": "山东省一体化政务服务平台"
+          },
+          "codes": [
+            "required"
+          ]
+        },
+        {
+          "data": {
+            "name": "示例旧版审批系统",
+            "ownerDepartment": "山东省示例局",
+            "ownerDepartmentCode": "11370000MB1234562A",
+            "function": "行政审批事项受理。",
+            "networks": [
+              "部门专网"
+            ],
+            "frequencyOfUse": "长期未使用",
+            "status": "已整合"
+          },
+          "codes": [
+            "required"
+          ]
+        },
+        {
+          "data": {
+            "name": "示例旧版审批系统",
+            "ownerDepartment": "山东省示例局",
+            "ownerDepartmentCode": "11370000MB1234562A",
+            "function": "行政审批事项受理。",
+            "networks": [
+              "局域网"
+            ],
+            "frequencyOfUse": "长期未使用",
+            "status": "已整合",
+            "integratedInto": "山东省一体化政务服务平台"
           },
           "codes": [
             "enum"
+          ]
+        },
+        {
+          "data": {
+            "name": "示例旧版审批系统",
+            "ownerDepartment": "山东省示例局",
+            "ownerDepartmentCode": "11370000MB1234562A",
+            "function": "行政审批事项受理。",
+            "networks": [],
+            "frequencyOfUse": "长期未使用",
+            "status": "已整合",
+            "integratedInto": "山东省一体化政务服务平台"
+          },
+          "codes": [
+            "min_items"
+          ]
+        },
+        {
+          "data": {
+            "name": "示例旧版审批系统",
+            "ownerDepartment": "山东省示例局",
+            "ownerDepartmentCode": "11370000MB1234562A",
+            "function": "行政审批事项受理。",
+            "networks": [
+              "互联网",
+              "互联网"
+            ],
+            "frequencyOfUse": "长期未使用",
+            "status": "已整合",
+            "integratedInto": "山东省一体化政务服务平台"
+          },
+          "codes": [
+            "unique_items"
+          ]
+        },
+        {
+          "data": {
+            "name": "示例旧版审批系统",
+            "ownerDepartment": "山东省示例局",
+            "ownerDepartmentCode": "11370000MB1234562A",
+            "function": "行政审批事项受理。",
+            "networks": [
+              "部门专网"
+            ],
+            "frequencyOfUse": "长期未使用",
+            "status": "已整合",
+            "integratedInto": "山东省一体化政务服务平台",
+            "approvalDate": "2018-04-20"
+          },
+          "codes": [
+            "dependent_required"
+          ]
+        },
+        {
+          "data": {
+            "name": "示例旧版审批系统",
+            "ownerDepartment": "山东省示例局",
+            "ownerDepartmentCode": "11370000MB1234562A",
+            "function": "行政审批事项受理。",
+            "networks": [
+              "部门专网"
+            ],
+            "frequencyOfUse": "长期未使用",
+            "status": "已整合",
+            "integratedInto": "山东省一体化政务服务平台",
+            "investment": "1,280"
+          },
+          "codes": [
+            "pattern"
+          ]
+        },
+        {
+          "data": {
+            "name": "示例旧版审批系统",
+            "ownerDepartment": "山东省示例局",
+            "ownerDepartmentCode": "11370000MB1234562A",
+            "function": "行政审批事项受理。",
+            "networks": [
+              "部门专网"
+            ],
+            "frequencyOfUse": "长期未使用",
+            "status": "已整合",
+            "integratedInto": "山东省一体化政务服务平台",
+            "linkedCatalogResources": [
+              "A00034VG345"
+            ]
+          },
+          "codes": [
+            "pattern"
+          ]
+        },
+        {
+          "data": {
+            "name": "示例旧版审批系统",
+            "ownerDepartment": "山东省示例局",
+            "ownerDepartmentCode": "11370000MB1234562A",
+            "function": "行政审批事项受理。",
+            "networks": [
+              "部门专网"
+            ],
+            "frequencyOfUse": "长期未使用",
+            "status": "僵尸",
+            "integratedInto": "山东省一体化政务服务平台"
+          },
+          "codes": [
+            "enum"
+          ]
+        },
+        {
+          "data": {
+            "name": "示例旧版审批系统",
+            "ownerDepartment": "山东省示例局",
+            "ownerDepartmentCode": "11370000MB1234562A",
+            "function": "行政审批事项受理。",
+            "networks": [
+              "部门专网"
+            ],
+            "frequencyOfUse": "长期未使用",
+            "status": "已整合",
+            "integratedInto": "山东省一体化政务服务平台",
+            "securityLevel": 3
+          },
+          "codes": [
+            "type"
+          ]
+        },
+        {
+          "data": {
+            "name": "示例旧版审批系统",
+            "ownerDepartment": "山东省示例局",
+            "ownerDepartmentCode": "11370000MB1234562",
+            "function": "行政审批事项受理。",
+            "networks": [
+              "部门专网"
+            ],
+            "frequencyOfUse": "长期未使用",
+            "status": "已整合",
+            "integratedInto": "山东省一体化政务服务平台"
+          },
+          "codes": [
+            "invalid_length"
+          ]
+        },
+        {
+          "data": {
+            "name": "示例旧版审批系统",
+            "ownerDepartment": "山东省示例局",
+            "ownerDepartmentCode": "11370000MB1234562A",
+            "function": "行政审批事项受理。",
+            "networks": [
+              "部门专网"
+            ],
+            "frequencyOfUse": "长期未使用",
+            "status": "已整合",
+            "integratedInto": "山东省一体化政务服务平台",
+            "budget": "100"
+          },
+          "codes": [
+            "additional_properties"
           ]
         }
       ]

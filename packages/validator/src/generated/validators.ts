@@ -323,15 +323,2829 @@ return errors === 0;
 }
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const v_code_country = validate22;
-const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/code-country.schema.json","title":"国家和地区代码","description":"世界各国和地区名称代码的三位字母代码(GB/T 2659-2000,等同 ISO 3166-1 alpha-3),中国为 CHN。列表和标签由 specs/data/tools/generate-code-country.mjs 生成。","x-title-en":"Country and region code","x-description-en":"Three-letter codes of countries and regions (GB/T 2659-2000, equivalent to ISO 3166-1 alpha-3); China is CHN. The list and labels are produced by specs/data/tools/generate-code-country.mjs.","x-version":"1.0.0","x-standard":"GB/T 2659-2000 世界各国和地区名称代码 (ISO 3166-1)","type":"string","enum":["ABW","AFG","AGO","AIA","ALA","ALB","AND","ARE","ARG","ARM","ASM","ATA","ATF","ATG","AUS","AUT","AZE","BDI","BEL","BEN","BES","BFA","BGD","BGR","BHR","BHS","BIH","BLM","BLR","BLZ","BMU","BOL","BRA","BRB","BRN","BTN","BVT","BWA","CAF","CAN","CCK","CHE","CHL","CHN","CIV","CMR","COD","COG","COK","COL","COM","CPV","CRI","CUB","CUW","CXR","CYM","CYP","CZE","DEU","DJI","DMA","DNK","DOM","DZA","ECU","EGY","ERI","ESH","ESP","EST","ETH","FIN","FJI","FLK","FRA","FRO","FSM","GAB","GBR","GEO","GGY","GHA","GIB","GIN","GLP","GMB","GNB","GNQ","GRC","GRD","GRL","GTM","GUF","GUM","GUY","HKG","HMD","HND","HRV","HTI","HUN","IDN","IMN","IND","IOT","IRL","IRN","IRQ","ISL","ISR","ITA","JAM","JEY","JOR","JPN","KAZ","KEN","KGZ","KHM","KIR","KNA","KOR","KWT","LAO","LBN","LBR","LBY","LCA","LIE","LKA","LSO","LTU","LUX","LVA","MAC","MAF","MAR","MCO","MDA","MDG","MDV","MEX","MHL","MKD","MLI","MLT","MMR","MNE","MNG","MNP","MOZ","MRT","MSR","MTQ","MUS","MWI","MYS","MYT","NAM","NCL","NER","NFK","NGA","NIC","NIU","NLD","NOR","NPL","NRU","NZL","OMN","PAK","PAN","PCN","PER","PHL","PLW","PNG","POL","PRI","PRK","PRT","PRY","PSE","PYF","QAT","REU","ROU","RUS","RWA","SAU","SDN","SEN","SGP","SGS","SHN","SJM","SLB","SLE","SLV","SMR","SOM","SPM","SRB","SSD","STP","SUR","SVK","SVN","SWE","SWZ","SXM","SYC","SYR","TCA","TCD","TGO","THA","TJK","TKL","TKM","TLS","TON","TTO","TUN","TUR","TUV","TWN","TZA","UGA","UKR","UMI","URY","USA","UZB","VAT","VCT","VEN","VGB","VIR","VNM","VUT","WLF","WSM","YEM","ZAF","ZMB","ZWE"],"x-enum-labels":{"ABW":{"zh-CN":"阿鲁巴","en":"Aruba"},"AFG":{"zh-CN":"阿富汗","en":"Afghanistan"},"AGO":{"zh-CN":"安哥拉","en":"Angola"},"AIA":{"zh-CN":"安圭拉","en":"Anguilla"},"ALA":{"zh-CN":"奥兰群岛","en":"Åland Islands"},"ALB":{"zh-CN":"阿尔巴尼亚","en":"Albania"},"AND":{"zh-CN":"安道尔","en":"Andorra"},"ARE":{"zh-CN":"阿拉伯联合酋长国","en":"United Arab Emirates"},"ARG":{"zh-CN":"阿根廷","en":"Argentina"},"ARM":{"zh-CN":"亚美尼亚","en":"Armenia"},"ASM":{"zh-CN":"美属萨摩亚","en":"American Samoa"},"ATA":{"zh-CN":"南极洲","en":"Antarctica"},"ATF":{"zh-CN":"法属南部领地","en":"French Southern Territories"},"ATG":{"zh-CN":"安提瓜和巴布达","en":"Antigua & Barbuda"},"AUS":{"zh-CN":"澳大利亚","en":"Australia"},"AUT":{"zh-CN":"奥地利","en":"Austria"},"AZE":{"zh-CN":"阿塞拜疆","en":"Azerbaijan"},"BDI":{"zh-CN":"布隆迪","en":"Burundi"},"BEL":{"zh-CN":"比利时","en":"Belgium"},"BEN":{"zh-CN":"贝宁","en":"Benin"},"BES":{"zh-CN":"荷属加勒比区","en":"Caribbean Netherlands"},"BFA":{"zh-CN":"布基纳法索","en":"Burkina Faso"},"BGD":{"zh-CN":"孟加拉国","en":"Bangladesh"},"BGR":{"zh-CN":"保加利亚","en":"Bulgaria"},"BHR":{"zh-CN":"巴林","en":"Bahrain"},"BHS":{"zh-CN":"巴哈马","en":"Bahamas"},"BIH":{"zh-CN":"波斯尼亚和黑塞哥维那","en":"Bosnia & Herzegovina"},"BLM":{"zh-CN":"圣巴泰勒米","en":"St. Barthélemy"},"BLR":{"zh-CN":"白俄罗斯","en":"Belarus"},"BLZ":{"zh-CN":"伯利兹","en":"Belize"},"BMU":{"zh-CN":"百慕大","en":"Bermuda"},"BOL":{"zh-CN":"玻利维亚","en":"Bolivia"},"BRA":{"zh-CN":"巴西","en":"Brazil"},"BRB":{"zh-CN":"巴巴多斯","en":"Barbados"},"BRN":{"zh-CN":"文莱","en":"Brunei"},"BTN":{"zh-CN":"不丹","en":"Bhutan"},"BVT":{"zh-CN":"布韦岛","en":"Bouvet Island"},"BWA":{"zh-CN":"博茨瓦纳","en":"Botswana"},"CAF":{"zh-CN":"中非共和国","en":"Central African Republic"},"CAN":{"zh-CN":"加拿大","en":"Canada"},"CCK":{"zh-CN":"科科斯（基林）群岛","en":"Cocos (Keeling) Islands"},"CHE":{"zh-CN":"瑞士","en":"Switzerland"},"CHL":{"zh-CN":"智利","en":"Chile"},"CHN":{"zh-CN":"中国","en":"China"},"CIV":{"zh-CN":"科特迪瓦","en":"Côte d’Ivoire"},"CMR":{"zh-CN":"喀麦隆","en":"Cameroon"},"COD":{"zh-CN":"刚果（金）","en":"Congo - Kinshasa"},"COG":{"zh-CN":"刚果（布）","en":"Congo - Brazzaville"},"COK":{"zh-CN":"库克群岛","en":"Cook Islands"},"COL":{"zh-CN":"哥伦比亚","en":"Colombia"},"COM":{"zh-CN":"科摩罗","en":"Comoros"},"CPV":{"zh-CN":"佛得角","en":"Cape Verde"},"CRI":{"zh-CN":"哥斯达黎加","en":"Costa Rica"},"CUB":{"zh-CN":"古巴","en":"Cuba"},"CUW":{"zh-CN":"库拉索","en":"Curaçao"},"CXR":{"zh-CN":"圣诞岛","en":"Christmas Island"},"CYM":{"zh-CN":"开曼群岛","en":"Cayman Islands"},"CYP":{"zh-CN":"塞浦路斯","en":"Cyprus"},"CZE":{"zh-CN":"捷克","en":"Czechia"},"DEU":{"zh-CN":"德国","en":"Germany"},"DJI":{"zh-CN":"吉布提","en":"Djibouti"},"DMA":{"zh-CN":"多米尼克","en":"Dominica"},"DNK":{"zh-CN":"丹麦","en":"Denmark"},"DOM":{"zh-CN":"多米尼加共和国","en":"Dominican Republic"},"DZA":{"zh-CN":"阿尔及利亚","en":"Algeria"},"ECU":{"zh-CN":"厄瓜多尔","en":"Ecuador"},"EGY":{"zh-CN":"埃及","en":"Egypt"},"ERI":{"zh-CN":"厄立特里亚","en":"Eritrea"},"ESH":{"zh-CN":"西撒哈拉","en":"Western Sahara"},"ESP":{"zh-CN":"西班牙","en":"Spain"},"EST":{"zh-CN":"爱沙尼亚","en":"Estonia"},"ETH":{"zh-CN":"埃塞俄比亚","en":"Ethiopia"},"FIN":{"zh-CN":"芬兰","en":"Finland"},"FJI":{"zh-CN":"斐济","en":"Fiji"},"FLK":{"zh-CN":"福克兰群岛","en":"Falkland Islands"},"FRA":{"zh-CN":"法国","en":"France"},"FRO":{"zh-CN":"法罗群岛","en":"Faroe Islands"},"FSM":{"zh-CN":"密克罗尼西亚","en":"Micronesia"},"GAB":{"zh-CN":"加蓬","en":"Gabon"},"GBR":{"zh-CN":"英国","en":"United Kingdom"},"GEO":{"zh-CN":"格鲁吉亚","en":"Georgia"},"GGY":{"zh-CN":"根西岛","en":"Guernsey"},"GHA":{"zh-CN":"加纳","en":"Ghana"},"GIB":{"zh-CN":"直布罗陀","en":"Gibraltar"},"GIN":{"zh-CN":"几内亚","en":"Guinea"},"GLP":{"zh-CN":"瓜德罗普","en":"Guadeloupe"},"GMB":{"zh-CN":"冈比亚","en":"Gambia"},"GNB":{"zh-CN":"几内亚比绍","en":"Guinea-Bissau"},"GNQ":{"zh-CN":"赤道几内亚","en":"Equatorial Guinea"},"GRC":{"zh-CN":"希腊","en":"Greece"},"GRD":{"zh-CN":"格林纳达","en":"Grenada"},"GRL":{"zh-CN":"格陵兰","en":"Greenland"},"GTM":{"zh-CN":"危地马拉","en":"Guatemala"},"GUF":{"zh-CN":"法属圭亚那","en":"French Guiana"},"GUM":{"zh-CN":"关岛","en":"Guam"},"GUY":{"zh-CN":"圭亚那","en":"Guyana"},"HKG":{"zh-CN":"中国香港","en":"Hong Kong, China"},"HMD":{"zh-CN":"赫德岛和麦克唐纳群岛","en":"Heard & McDonald Islands"},"HND":{"zh-CN":"洪都拉斯","en":"Honduras"},"HRV":{"zh-CN":"克罗地亚","en":"Croatia"},"HTI":{"zh-CN":"海地","en":"Haiti"},"HUN":{"zh-CN":"匈牙利","en":"Hungary"},"IDN":{"zh-CN":"印度尼西亚","en":"Indonesia"},"IMN":{"zh-CN":"马恩岛","en":"Isle of Man"},"IND":{"zh-CN":"印度","en":"India"},"IOT":{"zh-CN":"英属印度洋领地","en":"British Indian Ocean Territory"},"IRL":{"zh-CN":"爱尔兰","en":"Ireland"},"IRN":{"zh-CN":"伊朗","en":"Iran"},"IRQ":{"zh-CN":"伊拉克","en":"Iraq"},"ISL":{"zh-CN":"冰岛","en":"Iceland"},"ISR":{"zh-CN":"以色列","en":"Israel"},"ITA":{"zh-CN":"意大利","en":"Italy"},"JAM":{"zh-CN":"牙买加","en":"Jamaica"},"JEY":{"zh-CN":"泽西岛","en":"Jersey"},"JOR":{"zh-CN":"约旦","en":"Jordan"},"JPN":{"zh-CN":"日本","en":"Japan"},"KAZ":{"zh-CN":"哈萨克斯坦","en":"Kazakhstan"},"KEN":{"zh-CN":"肯尼亚","en":"Kenya"},"KGZ":{"zh-CN":"吉尔吉斯斯坦","en":"Kyrgyzstan"},"KHM":{"zh-CN":"柬埔寨","en":"Cambodia"},"KIR":{"zh-CN":"基里巴斯","en":"Kiribati"},"KNA":{"zh-CN":"圣基茨和尼维斯","en":"St. Kitts & Nevis"},"KOR":{"zh-CN":"韩国","en":"South Korea"},"KWT":{"zh-CN":"科威特","en":"Kuwait"},"LAO":{"zh-CN":"老挝","en":"Laos"},"LBN":{"zh-CN":"黎巴嫩","en":"Lebanon"},"LBR":{"zh-CN":"利比里亚","en":"Liberia"},"LBY":{"zh-CN":"利比亚","en":"Libya"},"LCA":{"zh-CN":"圣卢西亚","en":"St. Lucia"},"LIE":{"zh-CN":"列支敦士登","en":"Liechtenstein"},"LKA":{"zh-CN":"斯里兰卡","en":"Sri Lanka"},"LSO":{"zh-CN":"莱索托","en":"Lesotho"},"LTU":{"zh-CN":"立陶宛","en":"Lithuania"},"LUX":{"zh-CN":"卢森堡","en":"Luxembourg"},"LVA":{"zh-CN":"拉脱维亚","en":"Latvia"},"MAC":{"zh-CN":"中国澳门","en":"Macao, China"},"MAF":{"zh-CN":"法属圣马丁","en":"St. Martin"},"MAR":{"zh-CN":"摩洛哥","en":"Morocco"},"MCO":{"zh-CN":"摩纳哥","en":"Monaco"},"MDA":{"zh-CN":"摩尔多瓦","en":"Moldova"},"MDG":{"zh-CN":"马达加斯加","en":"Madagascar"},"MDV":{"zh-CN":"马尔代夫","en":"Maldives"},"MEX":{"zh-CN":"墨西哥","en":"Mexico"},"MHL":{"zh-CN":"马绍尔群岛","en":"Marshall Islands"},"MKD":{"zh-CN":"北马其顿","en":"North Macedonia"},"MLI":{"zh-CN":"马里","en":"Mali"},"MLT":{"zh-CN":"马耳他","en":"Malta"},"MMR":{"zh-CN":"缅甸","en":"Myanmar (Burma)"},"MNE":{"zh-CN":"黑山","en":"Montenegro"},"MNG":{"zh-CN":"蒙古","en":"Mongolia"},"MNP":{"zh-CN":"北马里亚纳群岛","en":"Northern Mariana Islands"},"MOZ":{"zh-CN":"莫桑比克","en":"Mozambique"},"MRT":{"zh-CN":"毛里塔尼亚","en":"Mauritania"},"MSR":{"zh-CN":"蒙特塞拉特","en":"Montserrat"},"MTQ":{"zh-CN":"马提尼克","en":"Martinique"},"MUS":{"zh-CN":"毛里求斯","en":"Mauritius"},"MWI":{"zh-CN":"马拉维","en":"Malawi"},"MYS":{"zh-CN":"马来西亚","en":"Malaysia"},"MYT":{"zh-CN":"马约特","en":"Mayotte"},"NAM":{"zh-CN":"纳米比亚","en":"Namibia"},"NCL":{"zh-CN":"新喀里多尼亚","en":"New Caledonia"},"NER":{"zh-CN":"尼日尔","en":"Niger"},"NFK":{"zh-CN":"诺福克岛","en":"Norfolk Island"},"NGA":{"zh-CN":"尼日利亚","en":"Nigeria"},"NIC":{"zh-CN":"尼加拉瓜","en":"Nicaragua"},"NIU":{"zh-CN":"纽埃","en":"Niue"},"NLD":{"zh-CN":"荷兰","en":"Netherlands"},"NOR":{"zh-CN":"挪威","en":"Norway"},"NPL":{"zh-CN":"尼泊尔","en":"Nepal"},"NRU":{"zh-CN":"瑙鲁","en":"Nauru"},"NZL":{"zh-CN":"新西兰","en":"New Zealand"},"OMN":{"zh-CN":"阿曼","en":"Oman"},"PAK":{"zh-CN":"巴基斯坦","en":"Pakistan"},"PAN":{"zh-CN":"巴拿马","en":"Panama"},"PCN":{"zh-CN":"皮特凯恩群岛","en":"Pitcairn Islands"},"PER":{"zh-CN":"秘鲁","en":"Peru"},"PHL":{"zh-CN":"菲律宾","en":"Philippines"},"PLW":{"zh-CN":"帕劳","en":"Palau"},"PNG":{"zh-CN":"巴布亚新几内亚","en":"Papua New Guinea"},"POL":{"zh-CN":"波兰","en":"Poland"},"PRI":{"zh-CN":"波多黎各","en":"Puerto Rico"},"PRK":{"zh-CN":"朝鲜","en":"North Korea"},"PRT":{"zh-CN":"葡萄牙","en":"Portugal"},"PRY":{"zh-CN":"巴拉圭","en":"Paraguay"},"PSE":{"zh-CN":"巴勒斯坦领土","en":"Palestinian Territories"},"PYF":{"zh-CN":"法属波利尼西亚","en":"French Polynesia"},"QAT":{"zh-CN":"卡塔尔","en":"Qatar"},"REU":{"zh-CN":"留尼汪","en":"Réunion"},"ROU":{"zh-CN":"罗马尼亚","en":"Romania"},"RUS":{"zh-CN":"俄罗斯","en":"Russia"},"RWA":{"zh-CN":"卢旺达","en":"Rwanda"},"SAU":{"zh-CN":"沙特阿拉伯","en":"Saudi Arabia"},"SDN":{"zh-CN":"苏丹","en":"Sudan"},"SEN":{"zh-CN":"塞内加尔","en":"Senegal"},"SGP":{"zh-CN":"新加坡","en":"Singapore"},"SGS":{"zh-CN":"南乔治亚和南桑威奇群岛","en":"South Georgia & South Sandwich Islands"},"SHN":{"zh-CN":"圣赫勒拿","en":"St. Helena"},"SJM":{"zh-CN":"斯瓦尔巴和扬马延","en":"Svalbard & Jan Mayen"},"SLB":{"zh-CN":"所罗门群岛","en":"Solomon Islands"},"SLE":{"zh-CN":"塞拉利昂","en":"Sierra Leone"},"SLV":{"zh-CN":"萨尔瓦多","en":"El Salvador"},"SMR":{"zh-CN":"圣马力诺","en":"San Marino"},"SOM":{"zh-CN":"索马里","en":"Somalia"},"SPM":{"zh-CN":"圣皮埃尔和密克隆群岛","en":"St. Pierre & Miquelon"},"SRB":{"zh-CN":"塞尔维亚","en":"Serbia"},"SSD":{"zh-CN":"南苏丹","en":"South Sudan"},"STP":{"zh-CN":"圣多美和普林西比","en":"São Tomé & Príncipe"},"SUR":{"zh-CN":"苏里南","en":"Suriname"},"SVK":{"zh-CN":"斯洛伐克","en":"Slovakia"},"SVN":{"zh-CN":"斯洛文尼亚","en":"Slovenia"},"SWE":{"zh-CN":"瑞典","en":"Sweden"},"SWZ":{"zh-CN":"斯威士兰","en":"Eswatini"},"SXM":{"zh-CN":"荷属圣马丁","en":"Sint Maarten"},"SYC":{"zh-CN":"塞舌尔","en":"Seychelles"},"SYR":{"zh-CN":"叙利亚","en":"Syria"},"TCA":{"zh-CN":"特克斯和凯科斯群岛","en":"Turks & Caicos Islands"},"TCD":{"zh-CN":"乍得","en":"Chad"},"TGO":{"zh-CN":"多哥","en":"Togo"},"THA":{"zh-CN":"泰国","en":"Thailand"},"TJK":{"zh-CN":"塔吉克斯坦","en":"Tajikistan"},"TKL":{"zh-CN":"托克劳","en":"Tokelau"},"TKM":{"zh-CN":"土库曼斯坦","en":"Turkmenistan"},"TLS":{"zh-CN":"东帝汶","en":"Timor-Leste"},"TON":{"zh-CN":"汤加","en":"Tonga"},"TTO":{"zh-CN":"特立尼达和多巴哥","en":"Trinidad & Tobago"},"TUN":{"zh-CN":"突尼斯","en":"Tunisia"},"TUR":{"zh-CN":"土耳其","en":"Türkiye"},"TUV":{"zh-CN":"图瓦卢","en":"Tuvalu"},"TWN":{"zh-CN":"中国台湾","en":"Taiwan, China"},"TZA":{"zh-CN":"坦桑尼亚","en":"Tanzania"},"UGA":{"zh-CN":"乌干达","en":"Uganda"},"UKR":{"zh-CN":"乌克兰","en":"Ukraine"},"UMI":{"zh-CN":"美国本土外小岛屿","en":"U.S. Outlying Islands"},"URY":{"zh-CN":"乌拉圭","en":"Uruguay"},"USA":{"zh-CN":"美国","en":"United States"},"UZB":{"zh-CN":"乌兹别克斯坦","en":"Uzbekistan"},"VAT":{"zh-CN":"梵蒂冈","en":"Vatican City"},"VCT":{"zh-CN":"圣文森特和格林纳丁斯","en":"St. Vincent & Grenadines"},"VEN":{"zh-CN":"委内瑞拉","en":"Venezuela"},"VGB":{"zh-CN":"英属维尔京群岛","en":"British Virgin Islands"},"VIR":{"zh-CN":"美属维尔京群岛","en":"U.S. Virgin Islands"},"VNM":{"zh-CN":"越南","en":"Vietnam"},"VUT":{"zh-CN":"瓦努阿图","en":"Vanuatu"},"WLF":{"zh-CN":"瓦利斯和富图纳","en":"Wallis & Futuna"},"WSM":{"zh-CN":"萨摩亚","en":"Samoa"},"YEM":{"zh-CN":"也门","en":"Yemen"},"ZAF":{"zh-CN":"南非","en":"South Africa"},"ZMB":{"zh-CN":"赞比亚","en":"Zambia"},"ZWE":{"zh-CN":"津巴布韦","en":"Zimbabwe"}},"examples":["CHN","ESP"],"x-examples-invalid":[{"data":"CN","codes":["enum"]},{"data":"chn","codes":["enum"]},{"data":"156","codes":["enum"]}]};
+export const v_catalog_entry = validate22;
+const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/catalog-entry.schema.json","title":"政务信息资源目录条目","description":"一条政务信息资源目录:《政务信息资源目录编制指南(试行)》的 13 个核心元素、国家模板的补充元素(提供方内部部门、涉密属性、层级、普查数据量)和 GB/T 21063.3 核心元数据。地方规范通过 extensions 扩展,不另起分支。","x-title-en":"Government information resource catalog entry","x-description-en":"One entry of the government information resource catalog: the 13 core elements of the 2017 cataloguing guide, the national template's additional elements (provider department, secrecy, level, census figures) and the GB/T 21063.3 core metadata. Regional profiles extend it through extensions, never by forking.","x-version":"1.0.0","x-standard":"政务信息资源目录编制指南(试行)(发改高技〔2017〕1272号); GB/T 21063.3-2007 政务信息资源目录体系 第3部分:核心元数据","type":"object","additionalProperties":false,"required":["classification","name","resourceCode","provider","providerCode","abstract","format","items","sharing","openness","updateCycle","publishDate"],"properties":{"classification":{"title":"信息资源分类","description":"信息资源分类:类、项、目、细目。类和项为代码,项的取值随类而定;目和细目填名称。","x-title-en":"Classification","x-description-en":"Resource classification: 类 (category), 项 (item), 目 (subject) and 细目 (sub-item). Category and item are codes, the item codes depending on the category; subject and sub-item are names.","x-standard":"政务信息资源目录编制指南(试行) 元素 1; GB/T 21063.3-2007 信息资源分类 TpCat","type":"object","additionalProperties":false,"required":["category","item"],"properties":{"category":{"title":"类","description":"信息资源的类:1 基础信息资源、2 主题信息资源、3 部门信息资源。","x-title-en":"Category","x-description-en":"Category: 1 basic, 2 thematic, 3 departmental information resources.","type":"string","enum":["1","2","3"],"x-enum-labels":{"1":{"zh-CN":"基础信息资源","en":"Basic information resources"},"2":{"zh-CN":"主题信息资源","en":"Thematic information resources"},"3":{"zh-CN":"部门信息资源","en":"Departmental information resources"}}},"item":{"title":"项","description":"类下的项,2 位数字代码,取值见各类的代码表(按指南所列顺序自 01 编号)。","x-title-en":"Item","x-description-en":"Item within the category, a 2-digit code from the category's table (numbered from 01 in the order the guide lists them).","type":"string","pattern":"^[0-9]{2}$"},"subject":{"title":"目","description":"项下的目,填名称(部门信息资源为部门名称)。","x-title-en":"Subject","x-description-en":"Subject within the item, as a name (for departmental resources, the department).","type":"string","minLength":1,"maxLength":100},"subItem":{"title":"细目","description":"目下的细目,填名称。","x-title-en":"Sub-item","x-description-en":"Sub-item within the subject, as a name.","type":"string","minLength":1,"maxLength":100}},"allOf":[{"if":{"properties":{"category":{"const":"1"}},"required":["category"]},"then":{"properties":{"item":{"enum":["01","02","03","04","05"],"x-enum-labels":{"01":{"zh-CN":"人口","en":"Population"},"02":{"zh-CN":"法人单位","en":"Legal entities"},"03":{"zh-CN":"自然资源和空间地理","en":"Natural resources and geospatial information"},"04":{"zh-CN":"社会信用","en":"Social credit"},"05":{"zh-CN":"电子证照","en":"Electronic licences and certificates"}}}}}},{"if":{"properties":{"category":{"const":"2"}},"required":["category"]},"then":{"properties":{"item":{"enum":["10","11","12","01","02","03","04","05","06","07","08","09"],"x-enum-labels":{"10":{"zh-CN":"社区治理","en":"Community governance"},"11":{"zh-CN":"生态环保","en":"Ecology and environmental protection"},"12":{"zh-CN":"应急维稳","en":"Emergency response and stability"},"01":{"zh-CN":"公共服务","en":"Public services"},"02":{"zh-CN":"健康保障","en":"Health security"},"03":{"zh-CN":"社会保障","en":"Social security"},"04":{"zh-CN":"食品药品安全","en":"Food and drug safety"},"05":{"zh-CN":"安全生产","en":"Work safety"},"06":{"zh-CN":"价格监管","en":"Price supervision"},"07":{"zh-CN":"能源安全","en":"Energy security"},"08":{"zh-CN":"信用体系","en":"Credit system"},"09":{"zh-CN":"城乡建设","en":"Urban and rural development"}}}}}},{"if":{"properties":{"category":{"const":"3"}},"required":["category"]},"then":{"properties":{"item":{"enum":["01","02","03","04","05","06","07","08"],"x-enum-labels":{"01":{"zh-CN":"党中央","en":"Central Committee of the Communist Party of China"},"02":{"zh-CN":"全国人大常委会","en":"Standing Committee of the National People's Congress"},"03":{"zh-CN":"国务院","en":"State Council"},"04":{"zh-CN":"全国政协","en":"National Committee of the CPPCC"},"05":{"zh-CN":"最高人民法院","en":"Supreme People's Court"},"06":{"zh-CN":"最高人民检察院","en":"Supreme People's Procuratorate"},"07":{"zh-CN":"省级及以下","en":"Provincial level and below"},"08":{"zh-CN":"计划单列市及以下","en":"Cities specially designated in the state plan and below"}}}}}}]},"name":{"title":"信息资源名称","description":"信息资源的名称。","x-title-en":"Resource name","x-description-en":"Name of the information resource.","x-standard":"政务信息资源目录编制指南(试行) 元素 2; GB/T 21063.3-2007 信息资源名称 resTitle","type":"string","minLength":1,"maxLength":200},"resourceCode":{"title":"信息资源代码","description":"信息资源代码“前段码/后段码”,目录内唯一。","x-title-en":"Resource code","x-description-en":"Resource code \"prefix/suffix\", unique in the catalog.","x-standard":"政务信息资源目录编制指南(试行) 元素 3; GB/T 21063.3-2007 信息资源标识符 resID","$ref":"elements.schema.json#/$defs/resourceCode"},"provider":{"title":"信息资源提供方","description":"提供信息资源的政务部门名称。","x-title-en":"Provider","x-description-en":"Name of the government department that provides the resource.","x-standard":"政务信息资源目录编制指南(试行) 元素 4; GB/T 21063.3-2007 信息资源提供方 IdPoC","$ref":"elements.schema.json#/$defs/organizationName"},"providerCode":{"title":"信息资源提供方代码","description":"提供方的统一社会信用代码(机关以 11 开头)。","x-title-en":"Provider code","x-description-en":"Unified social credit code of the provider (government bodies start with 11).","x-standard":"政务信息资源目录编制指南(试行) 元素 5; GB 32100-2015","$ref":"elements.schema.json#/$defs/uscc"},"providerDepartment":{"title":"提供方内部部门","description":"提供方内部负责该资源的处室或单位。","x-title-en":"Provider's internal department","x-description-en":"Division or unit within the provider responsible for the resource.","x-standard":"政务信息资源目录编制指南(试行) 国家模板","type":"string","minLength":1,"maxLength":200},"abstract":{"title":"信息资源摘要","description":"对信息资源内容的简要说明。","x-title-en":"Abstract","x-description-en":"Short description of the content of the resource.","x-standard":"政务信息资源目录编制指南(试行) 元素 6; GB/T 21063.3-2007 信息资源摘要 abstract","type":"string","minLength":1,"maxLength":2000},"format":{"title":"信息资源格式","description":"信息资源格式:格式分类和格式类型;分类为“其他”时在 other 中说明。","x-title-en":"Resource format","x-description-en":"Resource format: the format class and type; when the class is 其他 (other), describe it in other.","x-standard":"政务信息资源目录编制指南(试行) 元素 7","type":"object","additionalProperties":false,"required":["class"],"properties":{"class":{"title":"格式分类","description":"信息资源的格式分类。平台自定义的分类(如“服务接口”)不在此列,请放在 extensions 中。","x-title-en":"Format class","x-description-en":"Format class. Platform-specific classes (such as 服务接口, service interface) are not listed: put them in extensions.","type":"string","enum":["电子文件","电子表格","数据库","图形图像","流媒体","自描述格式","其他"],"x-enum-labels":{"电子文件":{"zh-CN":"电子文件","en":"Electronic document"},"电子表格":{"zh-CN":"电子表格","en":"Spreadsheet"},"数据库":{"zh-CN":"数据库","en":"Database"},"图形图像":{"zh-CN":"图形图像","en":"Graphics and images"},"流媒体":{"zh-CN":"流媒体","en":"Streaming media"},"自描述格式":{"zh-CN":"自描述格式","en":"Self-describing format"},"其他":{"zh-CN":"其他","en":"Other"}}},"type":{"title":"格式类型","description":"具体格式,如电子文件的 OFD、pdf,电子表格的 xlsx,数据库的 KingbaseES、Oracle,图形图像的 jpg。","x-title-en":"Format type","x-description-en":"Concrete format, such as OFD or pdf for documents, xlsx for spreadsheets, KingbaseES or Oracle for databases, jpg for images.","type":"string","minLength":1,"maxLength":50,"examples":["OFD","xlsx","KingbaseES","jpg"]},"other":{"title":"其他格式说明","description":"格式分类为“其他”时的格式说明。","x-title-en":"Other format","x-description-en":"Description of the format when the class is 其他 (other).","type":"string","minLength":1,"maxLength":200}},"allOf":[{"if":{"properties":{"class":{"const":"其他"}},"required":["class"]},"then":{"properties":{"other":{}},"required":["other"]}}]},"items":{"title":"信息项信息","description":"信息资源包含的信息项,至少一项。","x-title-en":"Information items","x-description-en":"Information items of the resource, at least one.","x-standard":"政务信息资源目录编制指南(试行) 元素 8","type":"array","minItems":1,"maxItems":2000,"items":{"title":"信息项","description":"一个信息项(数据项):名称、数据类型、数据长度,可引用标准数据元。","x-title-en":"Information item","x-description-en":"One information item (data field): name, data type, length, optionally a reference to a standard data element.","type":"object","additionalProperties":false,"required":["name","dataType"],"properties":{"name":{"title":"信息项名称","description":"信息项的中文名称,如“公民身份号码”。","x-title-en":"Item name","x-description-en":"Chinese name of the item, such as 公民身份号码.","type":"string","minLength":1,"maxLength":100},"code":{"title":"信息项标识","description":"信息项在数据中的字段名(英文字母、数字、下划线)。","x-title-en":"Item identifier","x-description-en":"Field name of the item in the data (letters, digits, underscore).","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]{0,63}$"},"dataType":{"title":"数据类型","description":"数据类型代码:C 字符型、N 数值型、Y 货币型、D 日期型、T 日期时间型、L 逻辑型、M 备注型、G 通用型、B 双精度型(不是逻辑型)、I 整型、F 浮点型。","x-title-en":"Data type","x-description-en":"Data type code: C character, N numeric, Y currency, D date, T date-time, L logical (boolean), M memo, G general (binary), B double precision (not boolean), I integer, F floating point.","x-standard":"政务信息资源目录编制指南(试行) 信息项数据类型","type":"string","enum":["C","N","Y","D","T","L","M","G","B","I","F"],"x-enum-labels":{"C":{"zh-CN":"字符型","en":"Character"},"N":{"zh-CN":"数值型","en":"Numeric"},"Y":{"zh-CN":"货币型","en":"Currency"},"D":{"zh-CN":"日期型","en":"Date"},"T":{"zh-CN":"日期时间型","en":"Date and time"},"L":{"zh-CN":"逻辑型","en":"Logical (boolean)"},"M":{"zh-CN":"备注型","en":"Memo (long text)"},"G":{"zh-CN":"通用型","en":"General (binary or OLE object)"},"B":{"zh-CN":"双精度型","en":"Double precision (not boolean)"},"I":{"zh-CN":"整型","en":"Integer"},"F":{"zh-CN":"浮点型","en":"Floating point"}}},"length":{"title":"数据长度","description":"数据长度(字符型为最大字符数,数值型为总位数);日期、日期时间、逻辑型可不填。","x-title-en":"Length","x-description-en":"Data length (maximum characters for character data, total digits for numbers); may be omitted for dates, date-times and logicals.","type":"integer","minimum":1,"maximum":2147483647},"scale":{"title":"小数位数","description":"数值、货币、浮点类型的小数位数。","x-title-en":"Decimal places","x-description-en":"Number of decimal places of numeric, currency and floating-point data.","type":"integer","minimum":0,"maximum":38},"dataElement":{"title":"数据元","description":"所引用的标准数据元,写作规范的绝对 URI,如 https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId。","x-title-en":"Data element","x-description-en":"Standard data element the item follows, as an absolute URI such as https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId.","$ref":"elements.schema.json#/$defs/uri"},"description":{"title":"说明","description":"信息项的含义和取值说明。","x-title-en":"Description","x-description-en":"Meaning and values of the item.","type":"string","minLength":1,"maxLength":1000}}}},"sharing":{"title":"共享属性","description":"共享类型、共享条件和共享方式。有条件共享必须写明共享条件;不予共享必须在共享条件中写明法律、行政法规或党中央、国务院政策依据;无条件共享和有条件共享必须写明共享方式。","x-title-en":"Sharing attributes","x-description-en":"Sharing type, condition and method. Conditional sharing requires the condition; 不予共享 (not shared) requires the basis in law, administrative regulation or central policy, written in condition; unconditional and conditional sharing require the method.","x-standard":"政务信息资源目录编制指南(试行) 元素 9; 国发〔2016〕51号 第九条","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"title":"共享类型","description":"共享类型:无条件共享、有条件共享或不予共享。","x-title-en":"Sharing type","x-description-en":"Sharing type: unconditional, conditional, or not shared.","type":"string","enum":["无条件共享","有条件共享","不予共享"],"x-enum-labels":{"无条件共享":{"zh-CN":"无条件共享","en":"Unconditional sharing"},"有条件共享":{"zh-CN":"有条件共享","en":"Conditional sharing"},"不予共享":{"zh-CN":"不予共享","en":"Not shared"}}},"condition":{"title":"共享条件","description":"有条件共享时为共享条件(使用范围、用途等);不予共享时为不予共享的依据(法律、行政法规或党中央、国务院政策)。","x-title-en":"Sharing condition","x-description-en":"For conditional sharing, the condition (who may use it and for what); for 不予共享, the basis for not sharing (law, administrative regulation or central policy).","type":"string","minLength":1,"maxLength":2000},"method":{"title":"共享方式","description":"共享方式分类和类型;共享平台方式下须选择数据库、接口或文件。","x-title-en":"Sharing method","x-description-en":"Sharing method class and type; under the sharing platform the type is database, interface or file.","type":"object","additionalProperties":false,"required":["class"],"properties":{"class":{"title":"共享方式分类","description":"共享方式分类。","x-title-en":"Method class","x-description-en":"Class of sharing method.","type":"string","enum":["共享平台方式","邮件方式","介质方式"],"x-enum-labels":{"共享平台方式":{"zh-CN":"共享平台方式","en":"Through the sharing platform"},"邮件方式":{"zh-CN":"邮件方式","en":"By email"},"介质方式":{"zh-CN":"介质方式","en":"On a storage medium"}}},"type":{"title":"共享方式类型","description":"共享平台方式下的类型:数据库、接口或文件。","x-title-en":"Method type","x-description-en":"Type under the sharing platform: database, interface or file.","type":"string","enum":["数据库","接口","文件"],"x-enum-labels":{"数据库":{"zh-CN":"数据库","en":"Database"},"接口":{"zh-CN":"接口","en":"Interface (API)"},"文件":{"zh-CN":"文件","en":"File"}}}},"allOf":[{"if":{"properties":{"class":{"const":"共享平台方式"}},"required":["class"]},"then":{"properties":{"type":{}},"required":["type"]}}]}},"allOf":[{"if":{"properties":{"type":{"const":"有条件共享"}},"required":["type"]},"then":{"properties":{"condition":{}},"required":["condition"]}},{"if":{"properties":{"type":{"const":"不予共享"}},"required":["type"]},"then":{"properties":{"condition":{}},"required":["condition"]}},{"if":{"properties":{"type":{"enum":["无条件共享","有条件共享"]}},"required":["type"]},"then":{"properties":{"method":{}},"required":["method"]}}]},"openness":{"title":"开放属性","description":"是否向社会开放及开放条件。","x-title-en":"Openness","x-description-en":"Whether the resource is open to the public, and on what conditions.","x-standard":"政务信息资源目录编制指南(试行) 元素 10","type":"object","additionalProperties":false,"required":["open"],"properties":{"open":{"title":"是否向社会开放","description":"是否向社会开放。","x-title-en":"Open to the public","x-description-en":"Whether the resource is open to the public.","type":"boolean"},"condition":{"title":"开放条件","description":"向社会开放的条件或范围。","x-title-en":"Opening condition","x-description-en":"Conditions or scope of opening to the public.","type":"string","minLength":1,"maxLength":2000}}},"updateCycle":{"title":"更新周期","description":"信息资源的更新周期;“不定期”为常见写法,一并接受。","x-title-en":"Update cycle","x-description-en":"Update cycle of the resource; 不定期 (irregularly), a common variant, is accepted too.","x-standard":"政务信息资源目录编制指南(试行) 元素 11","type":"string","enum":["实时","每日","每周","每月","每季度","每半年","每年","不定期","其他"],"x-enum-labels":{"实时":{"zh-CN":"实时","en":"Real time"},"每日":{"zh-CN":"每日","en":"Daily"},"每周":{"zh-CN":"每周","en":"Weekly"},"每月":{"zh-CN":"每月","en":"Monthly"},"每季度":{"zh-CN":"每季度","en":"Quarterly"},"每半年":{"zh-CN":"每半年","en":"Half-yearly"},"每年":{"zh-CN":"每年","en":"Yearly"},"不定期":{"zh-CN":"不定期","en":"Irregularly"},"其他":{"zh-CN":"其他","en":"Other"}}},"publishDate":{"title":"发布日期","description":"信息资源的发布日期。","x-title-en":"Publication date","x-description-en":"Date the resource was published.","x-standard":"政务信息资源目录编制指南(试行) 元素 12; GB/T 21063.3-2007 发布日期 pubDate","$ref":"elements.schema.json#/$defs/date"},"relatedResourceCodes":{"title":"关联资源代码","description":"与本资源相关联的其他信息资源代码。","x-title-en":"Related resource codes","x-description-en":"Codes of other resources related to this one.","x-standard":"政务信息资源目录编制指南(试行) 元素 13","type":"array","uniqueItems":true,"maxItems":200,"items":{"$ref":"elements.schema.json#/$defs/resourceCode"}},"secrecy":{"title":"涉密属性","description":"涉密属性。只有非涉密信息资源可以进入共享交换,因此只接受“非涉密”。","x-title-en":"Secrecy","x-description-en":"Secrecy. Only non-classified resources may enter the exchange, so only 非涉密 (non-classified) is accepted.","x-standard":"政务信息资源目录编制指南(试行) 国家模板; GB/T 39477-2020","type":"string","const":"非涉密","default":"非涉密"},"level":{"title":"层级","description":"目录层级:部门目录或国家目录。","x-title-en":"Catalog level","x-description-en":"Catalog level: departmental or national.","x-standard":"政务信息资源目录编制指南(试行) 国家模板","type":"string","enum":["部门目录","国家目录"],"x-enum-labels":{"部门目录":{"zh-CN":"部门目录","en":"Departmental catalog"},"国家目录":{"zh-CN":"国家目录","en":"National catalog"}}},"census":{"title":"普查数据量","description":"目录编制时普查的数据量:存储量以 GB 计,记录数以条计。","x-title-en":"Census figures","x-description-en":"Data volumes recorded by the census: storage in GB, records as counts.","x-standard":"政务信息资源目录编制指南(试行) 国家模板; 国办发〔2017〕39号 信息系统普查","type":"object","additionalProperties":false,"properties":{"dataStorageGb":{"title":"数据存储总量","description":"数据存储总量,单位 GB。","x-title-en":"Total data storage","x-description-en":"Total data storage, in GB.","type":"number","minimum":0},"structuredRecordCount":{"title":"结构化信息记录总数","description":"结构化信息记录总数,单位:条。","x-title-en":"Structured records","x-description-en":"Structured records, as a count of records.","type":"integer","minimum":0},"sharedStorageGb":{"title":"已共享存储量","description":"已共享存储量,单位 GB。","x-title-en":"Shared storage","x-description-en":"Shared storage, in GB.","type":"number","minimum":0},"sharedRecordCount":{"title":"已共享记录数","description":"已共享记录数,单位:条。","x-title-en":"Shared records","x-description-en":"Shared records, as a count of records.","type":"integer","minimum":0},"openStorageGb":{"title":"已开放存储量","description":"已开放存储量,单位 GB。","x-title-en":"Open storage","x-description-en":"Open storage, in GB.","type":"number","minimum":0},"openRecordCount":{"title":"已开放记录数","description":"已开放记录数,单位:条。","x-title-en":"Open records","x-description-en":"Open records, as a count of records.","type":"integer","minimum":0}}},"keywords":{"title":"关键字说明","description":"用于检索的关键字。","x-title-en":"Keywords","x-description-en":"Keywords for search.","x-standard":"GB/T 21063.3-2007 关键字说明 DescKeys","type":"array","uniqueItems":true,"maxItems":50,"items":{"type":"string","minLength":1,"maxLength":50}},"onlineResource":{"title":"在线资源链接地址","description":"可以获取该信息资源的在线地址。","x-title-en":"Online resource","x-description-en":"Online address where the resource can be obtained.","x-standard":"GB/T 21063.3-2007 在线资源链接地址 onLineSrc","$ref":"elements.schema.json#/$defs/uri"},"service":{"title":"服务信息","description":"提供该信息资源的服务地址和服务类型。","x-title-en":"Service information","x-description-en":"Address and type of the service that provides the resource.","x-standard":"GB/T 21063.3-2007 服务信息 ServInfo","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"title":"服务地址","description":"服务的访问地址。","x-title-en":"Service URL","x-description-en":"Address of the service.","x-standard":"GB/T 21063.3-2007 servURL","$ref":"elements.schema.json#/$defs/uri"},"type":{"title":"服务类型","description":"服务的类型或协议,如 REST、SOAP、WMS。","x-title-en":"Service type","x-description-en":"Type or protocol of the service, such as REST, SOAP, WMS.","x-standard":"GB/T 21063.3-2007 servType","type":"string","minLength":1,"maxLength":50}}},"metadataId":{"title":"元数据标识符","description":"元数据记录的唯一标识符。","x-title-en":"Metadata identifier","x-description-en":"Unique identifier of the metadata record.","x-standard":"GB/T 21063.3-2007 元数据标识符 mdId","type":"string","minLength":1,"maxLength":100},"metadataContact":{"title":"元数据维护方","description":"负责维护元数据的单位和联系人。","x-title-en":"Metadata contact","x-description-en":"Organization and person who maintain the metadata.","x-standard":"GB/T 21063.3-2007 元数据维护方 MdContact","$ref":"elements.schema.json#/$defs/contact"},"metadataUpdateDate":{"title":"元数据更新日期","description":"元数据最近一次更新的日期。","x-title-en":"Metadata update date","x-description-en":"Date the metadata was last updated.","x-standard":"GB/T 21063.3-2007 元数据更新日期 mdDateUpd","$ref":"elements.schema.json#/$defs/date"},"extensions":{"title":"地方扩展","description":"地方规范(profile)的扩展字段:键为规范标识(如 DB37,大写字母开头,可含数字和连字符),值为该规范定义的对象。核心字段不得在此重复。","x-title-en":"Regional extensions","x-description-en":"Fields of regional profiles: each key names a profile (such as DB37: an uppercase letter, then uppercase letters, digits and hyphens), each value is an object that profile defines. Core fields are not repeated here.","type":"object","propertyNames":{"pattern":"^[A-Z][A-Z0-9-]{1,31}$"},"additionalProperties":{"type":"object"}}},"examples":[{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"EX-2024-0001"}}},{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"无条件共享","method":{"class":"共享平台方式","type":"文件"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15"},{"classification":{"category":"3","item":"07","subject":"山东省示例厅"},"name":"示例专项执法卷宗","resourceCode":"307001/000003","provider":"山东省示例厅","providerCode":"11370000MB1234562A","abstract":"专项执法案件的卷宗材料。","format":{"class":"其他","other":"纸质卷宗扫描件"},"items":[{"name":"卷宗编号","dataType":"C","length":32}],"sharing":{"type":"不予共享","condition":"《中华人民共和国行政处罚法》第五十条:涉及个人隐私的不得公开。"},"openness":{"open":false},"updateCycle":"每年","publishDate":"2022-01-10"}],"x-examples-invalid":[{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15"},"codes":["required"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"有条件共享","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15"},"codes":["required"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"不予共享"},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15"},"codes":["required"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"无条件共享"},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15"},"codes":["required"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"无条件共享","method":{"class":"共享平台方式"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15"},"codes":["required"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"部分共享","method":{"class":"邮件方式"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15"},"codes":["enum"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"无条件共享","method":{"class":"共享平台方式","type":"文件"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15","secrecy":"涉密"},"codes":["const"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"S"}],"sharing":{"type":"无条件共享","method":{"class":"共享平台方式","type":"文件"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15"},"codes":["enum"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[],"sharing":{"type":"无条件共享","method":{"class":"共享平台方式","type":"文件"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15"},"codes":["min_items"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"无条件共享","method":{"class":"共享平台方式","type":"文件"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"每两年","publishDate":"2023-12-15"},"codes":["enum"]},{"data":{"classification":{"category":"1","item":"06"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"无条件共享","method":{"class":"共享平台方式","type":"文件"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15"},"codes":["enum"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"其他"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"无条件共享","method":{"class":"共享平台方式","type":"文件"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15"},"codes":["required"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001-000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"无条件共享","method":{"class":"共享平台方式","type":"文件"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15"},"codes":["pattern"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"无条件共享","method":{"class":"共享平台方式","type":"文件"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-32"},"codes":["invalid_date"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562B","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"无条件共享","method":{"class":"共享平台方式","type":"文件"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15"},"codes":["invalid_check_character"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"无条件共享","method":{"class":"共享平台方式","type":"文件"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15","extensions":{"DB37":"本地编码"}},"codes":["type"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"无条件共享","method":{"class":"共享平台方式","type":"文件"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15","extensions":{"db37":{}}},"codes":["property_names"]},{"data":{"classification":{"category":"2","item":"01","subject":"政务服务事项"},"name":"政务服务事项目录","resourceCode":"201001/000012","provider":"山东省示例局","providerCode":"11370000MB1234562A","abstract":"全省政务服务事项清单。","format":{"class":"电子表格","type":"xlsx"},"items":[{"name":"事项名称","dataType":"C","length":200}],"sharing":{"type":"无条件共享","method":{"class":"共享平台方式","type":"文件"}},"openness":{"open":true,"condition":"无条件开放"},"updateCycle":"不定期","publishDate":"2023-12-15","localCode":"X1"},"codes":["additional_properties"]}]};
+const schema36 = {"title":"信息资源代码","description":"政务信息资源代码,写作“前段码/后段码”:前段码为分类代码(类 1 位、项 2 位,其后为目、细目代码),后段码为顺序码,均为可变长度。","x-title-en":"Information resource code","x-description-en":"Government information resource code written \"prefix/suffix\": the prefix is the classification code (1-digit 类, 2-digit 项, then the 目 and 细目 codes), the suffix a sequence number, both of variable length.","x-standard":"政务信息资源目录编制指南(试行)(发改高技〔2017〕1272号); GB/T 21063.3-2007 信息资源标识符","type":"string","pattern":"^[1-3][0-9]{2}[0-9A-Z]{0,29}/[0-9A-Z]{1,32}$","maxLength":64,"examples":["11000/A00034VG345","301001/000001"],"x-examples-invalid":[{"data":"11000-A00034VG345","codes":["pattern"]},{"data":"41000/A1","codes":["pattern"]}]};
+const schema37 = {"title":"单位名称","description":"法人或其他组织、政府部门的全称,最长 200 个字符。","x-title-en":"Organization name","x-description-en":"Full name of a legal entity, other organization or government department, at most 200 characters.","type":"string","minLength":1,"maxLength":200,"pattern":"^\\S(.*\\S)?$","examples":["济南市历下区示例科技有限公司","山东省示例厅"],"x-examples-invalid":[{"data":"","codes":["min_length","pattern"]}]};
+const schema38 = {"title":"统一社会信用代码","description":"18 位统一社会信用代码:第 1 位登记管理部门代码、第 2 位机构类别代码、第 3-8 位登记管理机关行政区划代码、第 9-17 位主体标识码(组织机构代码)、第 18 位校验码。字符集为 0-9 和除 I、O、Z、S、V 以外的大写字母。","x-title-en":"Unified social credit code","x-description-en":"18-character unified social credit code: position 1 registration authority, position 2 entity type, positions 3-8 division code of the registering office, positions 9-17 the subject identifier (an organization code), position 18 the check character. Charset: digits and uppercase letters except I, O, Z, S, V.","x-standard":"GB 32100-2015 法人和其他组织统一社会信用代码编码规则","type":"string","format":"cn-uscc","examples":["91350100M000100Y43","11370000MB1234562A","91370102MA3C00011F"],"x-examples-invalid":[{"data":"91350100M000100Y44","codes":["invalid_check_character"]},{"data":"91350100M000100Y4","codes":["invalid_length"]},{"data":"91350100M000100Y4I","codes":["invalid_character"]}]};
+const schema39 = {"title":"统一资源标识符","description":"绝对 URI,通常为 https 地址。","x-title-en":"URI","x-description-en":"Absolute URI, usually an https address.","x-standard":"RFC 3986","type":"string","format":"uri","maxLength":2048,"examples":["https://data.example.gov.cn/catalog/11000-A00034VG345"],"x-examples-invalid":[{"data":"not a uri","codes":["invalid_uri"]}]};
+const schema40 = {"title":"日期","description":"公历日期,格式 YYYY-MM-DD。","x-title-en":"Date","x-description-en":"Gregorian calendar date, YYYY-MM-DD.","x-standard":"RFC 3339 §5.6 full-date; GB/T 7408","type":"string","format":"date","examples":["2024-03-01"],"x-examples-invalid":[{"data":"2023-02-29","codes":["invalid_date"]},{"data":"2024/03/01","codes":["invalid_date"]}]};
+const func13 = Object.prototype.hasOwnProperty;
 const func0 = equal;
+const pattern5 = new RegExp("^[0-9]{2}$", "u");
+const pattern6 = new RegExp("^[1-3][0-9]{2}[0-9A-Z]{0,29}/[0-9A-Z]{1,32}$", "u");
+const pattern7 = new RegExp("^\\S(.*\\S)?$", "u");
+const pattern8 = new RegExp("^[A-Za-z_][A-Za-z0-9_]{0,63}$", "u");
+const pattern13 = new RegExp("^[A-Z][A-Z0-9-]{1,31}$", "u");
+const formats2 = formats["cn-uscc"];
+const formats4 = formats.uri;
+const formats6 = formats.date;
+const schema44 = {"title":"联系人","description":"联系人及其联系方式。","x-title-en":"Contact","x-description-en":"A contact person and how to reach them.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/$defs/personName","title":"联系人姓名","description":"联系人姓名。","x-title-en":"Contact name","x-description-en":"Name of the contact person."},"organization":{"$ref":"#/$defs/organizationName","title":"所在单位","description":"联系人所在单位或部门。","x-title-en":"Organization","x-description-en":"Organization or department of the contact person."},"phone":{"$ref":"#/$defs/phone","title":"固定电话","description":"联系人固定电话。","x-title-en":"Landline","x-description-en":"Landline of the contact person."},"mobile":{"$ref":"#/$defs/mobile","title":"手机号码","description":"联系人手机号码。","x-title-en":"Mobile","x-description-en":"Mobile number of the contact person."},"email":{"$ref":"#/$defs/email","title":"电子邮箱","description":"联系人电子邮箱。","x-title-en":"Email","x-description-en":"Email address of the contact person."}},"examples":[{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456","email":"contact@example.gov.cn"}],"x-examples-invalid":[{"data":{"organization":"山东省示例厅"},"codes":["required"]},{"data":{"name":"李四","fax":"0531-86123457"},"codes":["additional_properties"]}]};
+const schema45 = {"title":"姓名","description":"自然人姓名,最长 50 个字符(按 Unicode 码点计数,CJK 扩展 B 等增补平面汉字算 1 个字符且合法)。少数民族和外国人姓名可含间隔号“·”和空格;首尾不得为空白。","x-title-en":"Personal name","x-description-en":"Name of a natural person, at most 50 characters counted as Unicode code points (supplementary-plane CJK characters such as Extension B count as one and are legal). Minority and foreign names may contain the middle dot \"·\" and spaces; no leading or trailing whitespace.","type":"string","minLength":1,"maxLength":50,"pattern":"^\\S(.*\\S)?$","examples":["张三","王𠀾","阿依古丽·买买提","Maria Garcia"],"x-examples-invalid":[{"data":"","codes":["min_length","pattern"]},{"data":" 张三","codes":["pattern"]},{"data":"张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张","codes":["max_length"]}]};
+const schema47 = {"title":"固定电话号码","description":"固定电话号码:以 0 开头的 3-4 位长途区号、可选的连字符、7-8 位本地号码,可带以连字符分隔的 1-6 位分机号。","x-title-en":"Landline phone number","x-description-en":"Landline number: a 3-4 digit trunk area code starting with 0, an optional hyphen, a 7-8 digit local number, optionally a hyphen and a 1-6 digit extension.","type":"string","pattern":"^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$","maxLength":20,"examples":["0531-86123456","01065001234","0755-26501234-801"],"x-examples-invalid":[{"data":"86123456","codes":["pattern"]}]};
+const schema48 = {"title":"手机号码","description":"中国大陆 11 位手机号码,不含国家代码和分隔符。","x-title-en":"Mobile phone number","x-description-en":"Mainland China 11-digit mobile number, without country code or separators.","type":"string","format":"cn-mobile","examples":["13912345678","18612340000"],"x-examples-invalid":[{"data":"12912345678","codes":["invalid_mobile"]}]};
+const schema49 = {"title":"电子邮箱","description":"电子邮件地址(RFC 5321 地址语法)。","x-title-en":"Email address","x-description-en":"Email address (RFC 5321 address syntax).","x-standard":"RFC 5321 §4.1.2","type":"string","format":"email","maxLength":254,"examples":["contact@example.gov.cn"],"x-examples-invalid":[{"data":"contact@","codes":["invalid_email"]}]};
+const pattern12 = new RegExp("^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$", "u");
+const formats12 = formats["cn-mobile"];
+const formats14 = formats.email;
+
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate23.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "name") || (key0 === "organization")) || (key0 === "phone")) || (key0 === "mobile")) || (key0 === "email"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func1(data0) > 50){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!pattern7.test(data0)){
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.organization !== undefined){
+let data1 = data.organization;
+if(typeof data1 === "string"){
+if(func1(data1) > 200){
+const err6 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(func1(data1) < 1){
+const err7 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!pattern7.test(data1)){
+const err8 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.phone !== undefined){
+let data2 = data.phone;
+if(typeof data2 === "string"){
+if(func1(data2) > 20){
+const err10 = {instancePath:instancePath+"/phone",schemaPath:"#/$defs/phone/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!pattern12.test(data2)){
+const err11 = {instancePath:instancePath+"/phone",schemaPath:"#/$defs/phone/pattern",keyword:"pattern",params:{pattern: "^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$"},message:"must match pattern \""+"^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$"+"\""};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/phone",schemaPath:"#/$defs/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.mobile !== undefined){
+let data3 = data.mobile;
+if(typeof data3 === "string"){
+if(!(formats12.validate(data3))){
+const err13 = {instancePath:instancePath+"/mobile",schemaPath:"#/$defs/mobile/format",keyword:"format",params:{format: "cn-mobile"},message:"must match format \""+"cn-mobile"+"\""};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/mobile",schemaPath:"#/$defs/mobile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.email !== undefined){
+let data4 = data.email;
+if(typeof data4 === "string"){
+if(func1(data4) > 254){
+const err15 = {instancePath:instancePath+"/email",schemaPath:"#/$defs/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(!(formats14.validate(data4))){
+const err16 = {instancePath:instancePath+"/email",schemaPath:"#/$defs/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/email",schemaPath:"#/$defs/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://govex.dev/specs/data/v1/code-country.schema.json" */;
+/*# sourceURL="https://govex.dev/specs/data/v1/catalog-entry.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate22.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.classification === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "classification"},message:"must have required property '"+"classification"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.name === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.resourceCode === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resourceCode"},message:"must have required property '"+"resourceCode"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.provider === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.providerCode === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "providerCode"},message:"must have required property '"+"providerCode"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.abstract === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "abstract"},message:"must have required property '"+"abstract"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.format === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.items === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "items"},message:"must have required property '"+"items"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.sharing === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sharing"},message:"must have required property '"+"sharing"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data.openness === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "openness"},message:"must have required property '"+"openness"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data.updateCycle === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "updateCycle"},message:"must have required property '"+"updateCycle"+"'"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data.publishDate === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "publishDate"},message:"must have required property '"+"publishDate"+"'"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func13.call(schema35.properties, key0))){
+const err12 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.classification !== undefined){
+let data0 = data.classification;
+const _errs5 = errors;
+let valid2 = true;
+const _errs6 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((data0.category === undefined) && (missing0 = "category")){
+const err13 = {};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+else {
+if(data0.category !== undefined){
+if("1" !== data0.category){
+const err14 = {};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs6 === errors;
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs8 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.item !== undefined){
+let data2 = data0.item;
+if(!(((((data2 === "01") || (data2 === "02")) || (data2 === "03")) || (data2 === "04")) || (data2 === "05"))){
+const err15 = {instancePath:instancePath+"/classification/item",schemaPath:"#/properties/classification/allOf/0/then/properties/item/enum",keyword:"enum",params:{allowedValues: schema35.properties.classification.allOf[0].then.properties.item.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs8 === errors;
+valid2 = _valid0;
+if(valid2){
+var props0 = {};
+props0.item = true;
+props0.category = true;
+}
+}
+if(!valid2){
+const err16 = {instancePath:instancePath+"/classification",schemaPath:"#/properties/classification/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+const _errs11 = errors;
+let valid5 = true;
+const _errs12 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.category === undefined) && (missing1 = "category")){
+const err17 = {};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+if(data0.category !== undefined){
+if("2" !== data0.category){
+const err18 = {};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+}
+var _valid1 = _errs12 === errors;
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs14 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.item !== undefined){
+let data4 = data0.item;
+if(!((((((((((((data4 === "10") || (data4 === "11")) || (data4 === "12")) || (data4 === "01")) || (data4 === "02")) || (data4 === "03")) || (data4 === "04")) || (data4 === "05")) || (data4 === "06")) || (data4 === "07")) || (data4 === "08")) || (data4 === "09"))){
+const err19 = {instancePath:instancePath+"/classification/item",schemaPath:"#/properties/classification/allOf/1/then/properties/item/enum",keyword:"enum",params:{allowedValues: schema35.properties.classification.allOf[1].then.properties.item.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs14 === errors;
+valid5 = _valid1;
+if(valid5){
+var props1 = {};
+props1.item = true;
+props1.category = true;
+}
+}
+if(!valid5){
+const err20 = {instancePath:instancePath+"/classification",schemaPath:"#/properties/classification/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(props0 !== true && props1 !== undefined){
+if(props1 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props1);
+}
+}
+const _errs17 = errors;
+let valid8 = true;
+const _errs18 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing2;
+if((data0.category === undefined) && (missing2 = "category")){
+const err21 = {};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+else {
+if(data0.category !== undefined){
+if("3" !== data0.category){
+const err22 = {};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+}
+var _valid2 = _errs18 === errors;
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs20 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.item !== undefined){
+let data6 = data0.item;
+if(!((((((((data6 === "01") || (data6 === "02")) || (data6 === "03")) || (data6 === "04")) || (data6 === "05")) || (data6 === "06")) || (data6 === "07")) || (data6 === "08"))){
+const err23 = {instancePath:instancePath+"/classification/item",schemaPath:"#/properties/classification/allOf/2/then/properties/item/enum",keyword:"enum",params:{allowedValues: schema35.properties.classification.allOf[2].then.properties.item.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+var _valid2 = _errs20 === errors;
+valid8 = _valid2;
+if(valid8){
+var props2 = {};
+props2.item = true;
+props2.category = true;
+}
+}
+if(!valid8){
+const err24 = {instancePath:instancePath+"/classification",schemaPath:"#/properties/classification/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(props0 !== true && props2 !== undefined){
+if(props2 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props2);
+}
+}
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.category === undefined){
+const err25 = {instancePath:instancePath+"/classification",schemaPath:"#/properties/classification/required",keyword:"required",params:{missingProperty: "category"},message:"must have required property '"+"category"+"'"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data0.item === undefined){
+const err26 = {instancePath:instancePath+"/classification",schemaPath:"#/properties/classification/required",keyword:"required",params:{missingProperty: "item"},message:"must have required property '"+"item"+"'"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+for(const key1 in data0){
+if(!((((key1 === "category") || (key1 === "item")) || (key1 === "subject")) || (key1 === "subItem"))){
+const err27 = {instancePath:instancePath+"/classification",schemaPath:"#/properties/classification/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data0.category !== undefined){
+let data7 = data0.category;
+if(typeof data7 !== "string"){
+const err28 = {instancePath:instancePath+"/classification/category",schemaPath:"#/properties/classification/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(!(((data7 === "1") || (data7 === "2")) || (data7 === "3"))){
+const err29 = {instancePath:instancePath+"/classification/category",schemaPath:"#/properties/classification/properties/category/enum",keyword:"enum",params:{allowedValues: schema35.properties.classification.properties.category.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data0.item !== undefined){
+let data8 = data0.item;
+if(typeof data8 === "string"){
+if(!pattern5.test(data8)){
+const err30 = {instancePath:instancePath+"/classification/item",schemaPath:"#/properties/classification/properties/item/pattern",keyword:"pattern",params:{pattern: "^[0-9]{2}$"},message:"must match pattern \""+"^[0-9]{2}$"+"\""};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/classification/item",schemaPath:"#/properties/classification/properties/item/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data0.subject !== undefined){
+let data9 = data0.subject;
+if(typeof data9 === "string"){
+if(func1(data9) > 100){
+const err32 = {instancePath:instancePath+"/classification/subject",schemaPath:"#/properties/classification/properties/subject/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(func1(data9) < 1){
+const err33 = {instancePath:instancePath+"/classification/subject",schemaPath:"#/properties/classification/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/classification/subject",schemaPath:"#/properties/classification/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data0.subItem !== undefined){
+let data10 = data0.subItem;
+if(typeof data10 === "string"){
+if(func1(data10) > 100){
+const err35 = {instancePath:instancePath+"/classification/subItem",schemaPath:"#/properties/classification/properties/subItem/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if(func1(data10) < 1){
+const err36 = {instancePath:instancePath+"/classification/subItem",schemaPath:"#/properties/classification/properties/subItem/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/classification/subItem",schemaPath:"#/properties/classification/properties/subItem/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/classification",schemaPath:"#/properties/classification/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data11 = data.name;
+if(typeof data11 === "string"){
+if(func1(data11) > 200){
+const err39 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(func1(data11) < 1){
+const err40 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data.resourceCode !== undefined){
+let data12 = data.resourceCode;
+if(typeof data12 === "string"){
+if(func1(data12) > 64){
+const err42 = {instancePath:instancePath+"/resourceCode",schemaPath:"elements.schema.json#/$defs/resourceCode/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+if(!pattern6.test(data12)){
+const err43 = {instancePath:instancePath+"/resourceCode",schemaPath:"elements.schema.json#/$defs/resourceCode/pattern",keyword:"pattern",params:{pattern: "^[1-3][0-9]{2}[0-9A-Z]{0,29}/[0-9A-Z]{1,32}$"},message:"must match pattern \""+"^[1-3][0-9]{2}[0-9A-Z]{0,29}/[0-9A-Z]{1,32}$"+"\""};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/resourceCode",schemaPath:"elements.schema.json#/$defs/resourceCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+if(data.provider !== undefined){
+let data13 = data.provider;
+if(typeof data13 === "string"){
+if(func1(data13) > 200){
+const err45 = {instancePath:instancePath+"/provider",schemaPath:"elements.schema.json#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(func1(data13) < 1){
+const err46 = {instancePath:instancePath+"/provider",schemaPath:"elements.schema.json#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(!pattern7.test(data13)){
+const err47 = {instancePath:instancePath+"/provider",schemaPath:"elements.schema.json#/$defs/organizationName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/provider",schemaPath:"elements.schema.json#/$defs/organizationName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data.providerCode !== undefined){
+let data14 = data.providerCode;
+if(typeof data14 === "string"){
+if(!(formats2.validate(data14))){
+const err49 = {instancePath:instancePath+"/providerCode",schemaPath:"elements.schema.json#/$defs/uscc/format",keyword:"format",params:{format: "cn-uscc"},message:"must match format \""+"cn-uscc"+"\""};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+else {
+const err50 = {instancePath:instancePath+"/providerCode",schemaPath:"elements.schema.json#/$defs/uscc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+if(data.providerDepartment !== undefined){
+let data15 = data.providerDepartment;
+if(typeof data15 === "string"){
+if(func1(data15) > 200){
+const err51 = {instancePath:instancePath+"/providerDepartment",schemaPath:"#/properties/providerDepartment/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(func1(data15) < 1){
+const err52 = {instancePath:instancePath+"/providerDepartment",schemaPath:"#/properties/providerDepartment/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/providerDepartment",schemaPath:"#/properties/providerDepartment/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data.abstract !== undefined){
+let data16 = data.abstract;
+if(typeof data16 === "string"){
+if(func1(data16) > 2000){
+const err54 = {instancePath:instancePath+"/abstract",schemaPath:"#/properties/abstract/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err55 = {instancePath:instancePath+"/abstract",schemaPath:"#/properties/abstract/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/abstract",schemaPath:"#/properties/abstract/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data.format !== undefined){
+let data17 = data.format;
+const _errs49 = errors;
+let valid16 = true;
+const _errs50 = errors;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+let missing3;
+if((data17.class === undefined) && (missing3 = "class")){
+const err57 = {};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+else {
+if(data17.class !== undefined){
+if("其他" !== data17.class){
+const err58 = {};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+}
+var _valid3 = _errs50 === errors;
+errors = _errs49;
+if(vErrors !== null){
+if(_errs49){
+vErrors.length = _errs49;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs52 = errors;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.other === undefined){
+const err59 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/allOf/0/then/required",keyword:"required",params:{missingProperty: "other"},message:"must have required property '"+"other"+"'"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+var _valid3 = _errs52 === errors;
+valid16 = _valid3;
+if(valid16){
+var props3 = {};
+props3.other = true;
+props3.class = true;
+}
+}
+if(!valid16){
+const err60 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.class === undefined){
+const err61 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/required",keyword:"required",params:{missingProperty: "class"},message:"must have required property '"+"class"+"'"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+for(const key2 in data17){
+if(!(((key2 === "class") || (key2 === "type")) || (key2 === "other"))){
+const err62 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data17.class !== undefined){
+let data19 = data17.class;
+if(typeof data19 !== "string"){
+const err63 = {instancePath:instancePath+"/format/class",schemaPath:"#/properties/format/properties/class/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+if(!(((((((data19 === "电子文件") || (data19 === "电子表格")) || (data19 === "数据库")) || (data19 === "图形图像")) || (data19 === "流媒体")) || (data19 === "自描述格式")) || (data19 === "其他"))){
+const err64 = {instancePath:instancePath+"/format/class",schemaPath:"#/properties/format/properties/class/enum",keyword:"enum",params:{allowedValues: schema35.properties.format.properties.class.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+if(data17.type !== undefined){
+let data20 = data17.type;
+if(typeof data20 === "string"){
+if(func1(data20) > 50){
+const err65 = {instancePath:instancePath+"/format/type",schemaPath:"#/properties/format/properties/type/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+if(func1(data20) < 1){
+const err66 = {instancePath:instancePath+"/format/type",schemaPath:"#/properties/format/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/format/type",schemaPath:"#/properties/format/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data17.other !== undefined){
+let data21 = data17.other;
+if(typeof data21 === "string"){
+if(func1(data21) > 200){
+const err68 = {instancePath:instancePath+"/format/other",schemaPath:"#/properties/format/properties/other/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+if(func1(data21) < 1){
+const err69 = {instancePath:instancePath+"/format/other",schemaPath:"#/properties/format/properties/other/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/format/other",schemaPath:"#/properties/format/properties/other/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data.items !== undefined){
+let data22 = data.items;
+if(Array.isArray(data22)){
+if(data22.length > 2000){
+const err72 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/maxItems",keyword:"maxItems",params:{limit: 2000},message:"must NOT have more than 2000 items"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+if(data22.length < 1){
+const err73 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+const len0 = data22.length;
+for(let i0=0; i0<len0; i0++){
+let data23 = data22[i0];
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.name === undefined){
+const err74 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+if(data23.dataType === undefined){
+const err75 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: "dataType"},message:"must have required property '"+"dataType"+"'"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+for(const key3 in data23){
+if(!(((((((key3 === "name") || (key3 === "code")) || (key3 === "dataType")) || (key3 === "length")) || (key3 === "scale")) || (key3 === "dataElement")) || (key3 === "description"))){
+const err76 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+if(data23.name !== undefined){
+let data24 = data23.name;
+if(typeof data24 === "string"){
+if(func1(data24) > 100){
+const err77 = {instancePath:instancePath+"/items/" + i0+"/name",schemaPath:"#/properties/items/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+if(func1(data24) < 1){
+const err78 = {instancePath:instancePath+"/items/" + i0+"/name",schemaPath:"#/properties/items/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+else {
+const err79 = {instancePath:instancePath+"/items/" + i0+"/name",schemaPath:"#/properties/items/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+if(data23.code !== undefined){
+let data25 = data23.code;
+if(typeof data25 === "string"){
+if(!pattern8.test(data25)){
+const err80 = {instancePath:instancePath+"/items/" + i0+"/code",schemaPath:"#/properties/items/items/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]{0,63}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]{0,63}$"+"\""};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+else {
+const err81 = {instancePath:instancePath+"/items/" + i0+"/code",schemaPath:"#/properties/items/items/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data23.dataType !== undefined){
+let data26 = data23.dataType;
+if(typeof data26 !== "string"){
+const err82 = {instancePath:instancePath+"/items/" + i0+"/dataType",schemaPath:"#/properties/items/items/properties/dataType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+if(!(((((((((((data26 === "C") || (data26 === "N")) || (data26 === "Y")) || (data26 === "D")) || (data26 === "T")) || (data26 === "L")) || (data26 === "M")) || (data26 === "G")) || (data26 === "B")) || (data26 === "I")) || (data26 === "F"))){
+const err83 = {instancePath:instancePath+"/items/" + i0+"/dataType",schemaPath:"#/properties/items/items/properties/dataType/enum",keyword:"enum",params:{allowedValues: schema35.properties.items.items.properties.dataType.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+if(data23.length !== undefined){
+let data27 = data23.length;
+if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
+const err84 = {instancePath:instancePath+"/items/" + i0+"/length",schemaPath:"#/properties/items/items/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 > 2147483647 || isNaN(data27)){
+const err85 = {instancePath:instancePath+"/items/" + i0+"/length",schemaPath:"#/properties/items/items/properties/length/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+if(data27 < 1 || isNaN(data27)){
+const err86 = {instancePath:instancePath+"/items/" + i0+"/length",schemaPath:"#/properties/items/items/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+}
+if(data23.scale !== undefined){
+let data28 = data23.scale;
+if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
+const err87 = {instancePath:instancePath+"/items/" + i0+"/scale",schemaPath:"#/properties/items/items/properties/scale/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+if((typeof data28 == "number") && (isFinite(data28))){
+if(data28 > 38 || isNaN(data28)){
+const err88 = {instancePath:instancePath+"/items/" + i0+"/scale",schemaPath:"#/properties/items/items/properties/scale/maximum",keyword:"maximum",params:{comparison: "<=", limit: 38},message:"must be <= 38"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+if(data28 < 0 || isNaN(data28)){
+const err89 = {instancePath:instancePath+"/items/" + i0+"/scale",schemaPath:"#/properties/items/items/properties/scale/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+}
+if(data23.dataElement !== undefined){
+let data29 = data23.dataElement;
+if(typeof data29 === "string"){
+if(func1(data29) > 2048){
+const err90 = {instancePath:instancePath+"/items/" + i0+"/dataElement",schemaPath:"elements.schema.json#/$defs/uri/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+if(!(formats4.validate(data29))){
+const err91 = {instancePath:instancePath+"/items/" + i0+"/dataElement",schemaPath:"elements.schema.json#/$defs/uri/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+else {
+const err92 = {instancePath:instancePath+"/items/" + i0+"/dataElement",schemaPath:"elements.schema.json#/$defs/uri/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+if(data23.description !== undefined){
+let data30 = data23.description;
+if(typeof data30 === "string"){
+if(func1(data30) > 1000){
+const err93 = {instancePath:instancePath+"/items/" + i0+"/description",schemaPath:"#/properties/items/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+if(func1(data30) < 1){
+const err94 = {instancePath:instancePath+"/items/" + i0+"/description",schemaPath:"#/properties/items/items/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/items/" + i0+"/description",schemaPath:"#/properties/items/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+if(data.sharing !== undefined){
+let data31 = data.sharing;
+const _errs83 = errors;
+let valid24 = true;
+const _errs84 = errors;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+let missing4;
+if((data31.type === undefined) && (missing4 = "type")){
+const err98 = {};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+else {
+if(data31.type !== undefined){
+if("有条件共享" !== data31.type){
+const err99 = {};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+}
+}
+var _valid4 = _errs84 === errors;
+errors = _errs83;
+if(vErrors !== null){
+if(_errs83){
+vErrors.length = _errs83;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid4){
+const _errs86 = errors;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.condition === undefined){
+const err100 = {instancePath:instancePath+"/sharing",schemaPath:"#/properties/sharing/allOf/0/then/required",keyword:"required",params:{missingProperty: "condition"},message:"must have required property '"+"condition"+"'"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+var _valid4 = _errs86 === errors;
+valid24 = _valid4;
+if(valid24){
+var props4 = {};
+props4.condition = true;
+props4.type = true;
+}
+}
+if(!valid24){
+const err101 = {instancePath:instancePath+"/sharing",schemaPath:"#/properties/sharing/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+const _errs88 = errors;
+let valid26 = true;
+const _errs89 = errors;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+let missing5;
+if((data31.type === undefined) && (missing5 = "type")){
+const err102 = {};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+else {
+if(data31.type !== undefined){
+if("不予共享" !== data31.type){
+const err103 = {};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+}
+}
+var _valid5 = _errs89 === errors;
+errors = _errs88;
+if(vErrors !== null){
+if(_errs88){
+vErrors.length = _errs88;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid5){
+const _errs91 = errors;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.condition === undefined){
+const err104 = {instancePath:instancePath+"/sharing",schemaPath:"#/properties/sharing/allOf/1/then/required",keyword:"required",params:{missingProperty: "condition"},message:"must have required property '"+"condition"+"'"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+var _valid5 = _errs91 === errors;
+valid26 = _valid5;
+if(valid26){
+var props5 = {};
+props5.condition = true;
+props5.type = true;
+}
+}
+if(!valid26){
+const err105 = {instancePath:instancePath+"/sharing",schemaPath:"#/properties/sharing/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+if(props4 !== true && props5 !== undefined){
+if(props5 === true){
+props4 = true;
+}
+else {
+props4 = props4 || {};
+Object.assign(props4, props5);
+}
+}
+const _errs93 = errors;
+let valid28 = true;
+const _errs94 = errors;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+let missing6;
+if((data31.type === undefined) && (missing6 = "type")){
+const err106 = {};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+else {
+if(data31.type !== undefined){
+let data34 = data31.type;
+if(!((data34 === "无条件共享") || (data34 === "有条件共享"))){
+const err107 = {};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+}
+}
+var _valid6 = _errs94 === errors;
+errors = _errs93;
+if(vErrors !== null){
+if(_errs93){
+vErrors.length = _errs93;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid6){
+const _errs96 = errors;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.method === undefined){
+const err108 = {instancePath:instancePath+"/sharing",schemaPath:"#/properties/sharing/allOf/2/then/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+var _valid6 = _errs96 === errors;
+valid28 = _valid6;
+if(valid28){
+var props6 = {};
+props6.method = true;
+props6.type = true;
+}
+}
+if(!valid28){
+const err109 = {instancePath:instancePath+"/sharing",schemaPath:"#/properties/sharing/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+if(props4 !== true && props6 !== undefined){
+if(props6 === true){
+props4 = true;
+}
+else {
+props4 = props4 || {};
+Object.assign(props4, props6);
+}
+}
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.type === undefined){
+const err110 = {instancePath:instancePath+"/sharing",schemaPath:"#/properties/sharing/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+for(const key4 in data31){
+if(!(((key4 === "type") || (key4 === "condition")) || (key4 === "method"))){
+const err111 = {instancePath:instancePath+"/sharing",schemaPath:"#/properties/sharing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+if(data31.type !== undefined){
+let data35 = data31.type;
+if(typeof data35 !== "string"){
+const err112 = {instancePath:instancePath+"/sharing/type",schemaPath:"#/properties/sharing/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+if(!(((data35 === "无条件共享") || (data35 === "有条件共享")) || (data35 === "不予共享"))){
+const err113 = {instancePath:instancePath+"/sharing/type",schemaPath:"#/properties/sharing/properties/type/enum",keyword:"enum",params:{allowedValues: schema35.properties.sharing.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+if(data31.condition !== undefined){
+let data36 = data31.condition;
+if(typeof data36 === "string"){
+if(func1(data36) > 2000){
+const err114 = {instancePath:instancePath+"/sharing/condition",schemaPath:"#/properties/sharing/properties/condition/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+if(func1(data36) < 1){
+const err115 = {instancePath:instancePath+"/sharing/condition",schemaPath:"#/properties/sharing/properties/condition/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+else {
+const err116 = {instancePath:instancePath+"/sharing/condition",schemaPath:"#/properties/sharing/properties/condition/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+if(data31.method !== undefined){
+let data37 = data31.method;
+const _errs105 = errors;
+let valid32 = true;
+const _errs106 = errors;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+let missing7;
+if((data37.class === undefined) && (missing7 = "class")){
+const err117 = {};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+else {
+if(data37.class !== undefined){
+if("共享平台方式" !== data37.class){
+const err118 = {};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+}
+}
+var _valid7 = _errs106 === errors;
+errors = _errs105;
+if(vErrors !== null){
+if(_errs105){
+vErrors.length = _errs105;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid7){
+const _errs108 = errors;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.type === undefined){
+const err119 = {instancePath:instancePath+"/sharing/method",schemaPath:"#/properties/sharing/properties/method/allOf/0/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+var _valid7 = _errs108 === errors;
+valid32 = _valid7;
+if(valid32){
+var props7 = {};
+props7.type = true;
+props7.class = true;
+}
+}
+if(!valid32){
+const err120 = {instancePath:instancePath+"/sharing/method",schemaPath:"#/properties/sharing/properties/method/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.class === undefined){
+const err121 = {instancePath:instancePath+"/sharing/method",schemaPath:"#/properties/sharing/properties/method/required",keyword:"required",params:{missingProperty: "class"},message:"must have required property '"+"class"+"'"};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+for(const key5 in data37){
+if(!((key5 === "class") || (key5 === "type"))){
+const err122 = {instancePath:instancePath+"/sharing/method",schemaPath:"#/properties/sharing/properties/method/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+if(data37.class !== undefined){
+let data39 = data37.class;
+if(typeof data39 !== "string"){
+const err123 = {instancePath:instancePath+"/sharing/method/class",schemaPath:"#/properties/sharing/properties/method/properties/class/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+if(!(((data39 === "共享平台方式") || (data39 === "邮件方式")) || (data39 === "介质方式"))){
+const err124 = {instancePath:instancePath+"/sharing/method/class",schemaPath:"#/properties/sharing/properties/method/properties/class/enum",keyword:"enum",params:{allowedValues: schema35.properties.sharing.properties.method.properties.class.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+if(data37.type !== undefined){
+let data40 = data37.type;
+if(typeof data40 !== "string"){
+const err125 = {instancePath:instancePath+"/sharing/method/type",schemaPath:"#/properties/sharing/properties/method/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+if(!(((data40 === "数据库") || (data40 === "接口")) || (data40 === "文件"))){
+const err126 = {instancePath:instancePath+"/sharing/method/type",schemaPath:"#/properties/sharing/properties/method/properties/type/enum",keyword:"enum",params:{allowedValues: schema35.properties.sharing.properties.method.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+}
+else {
+const err127 = {instancePath:instancePath+"/sharing/method",schemaPath:"#/properties/sharing/properties/method/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+}
+else {
+const err128 = {instancePath:instancePath+"/sharing",schemaPath:"#/properties/sharing/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+if(data.openness !== undefined){
+let data41 = data.openness;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.open === undefined){
+const err129 = {instancePath:instancePath+"/openness",schemaPath:"#/properties/openness/required",keyword:"required",params:{missingProperty: "open"},message:"must have required property '"+"open"+"'"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+for(const key6 in data41){
+if(!((key6 === "open") || (key6 === "condition"))){
+const err130 = {instancePath:instancePath+"/openness",schemaPath:"#/properties/openness/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+if(data41.open !== undefined){
+if(typeof data41.open !== "boolean"){
+const err131 = {instancePath:instancePath+"/openness/open",schemaPath:"#/properties/openness/properties/open/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+if(data41.condition !== undefined){
+let data43 = data41.condition;
+if(typeof data43 === "string"){
+if(func1(data43) > 2000){
+const err132 = {instancePath:instancePath+"/openness/condition",schemaPath:"#/properties/openness/properties/condition/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+if(func1(data43) < 1){
+const err133 = {instancePath:instancePath+"/openness/condition",schemaPath:"#/properties/openness/properties/condition/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+}
+else {
+const err134 = {instancePath:instancePath+"/openness/condition",schemaPath:"#/properties/openness/properties/condition/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+}
+else {
+const err135 = {instancePath:instancePath+"/openness",schemaPath:"#/properties/openness/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+}
+if(data.updateCycle !== undefined){
+let data44 = data.updateCycle;
+if(typeof data44 !== "string"){
+const err136 = {instancePath:instancePath+"/updateCycle",schemaPath:"#/properties/updateCycle/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+if(!(((((((((data44 === "实时") || (data44 === "每日")) || (data44 === "每周")) || (data44 === "每月")) || (data44 === "每季度")) || (data44 === "每半年")) || (data44 === "每年")) || (data44 === "不定期")) || (data44 === "其他"))){
+const err137 = {instancePath:instancePath+"/updateCycle",schemaPath:"#/properties/updateCycle/enum",keyword:"enum",params:{allowedValues: schema35.properties.updateCycle.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+}
+if(data.publishDate !== undefined){
+let data45 = data.publishDate;
+if(typeof data45 === "string"){
+if(!(formats6.validate(data45))){
+const err138 = {instancePath:instancePath+"/publishDate",schemaPath:"elements.schema.json#/$defs/date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+else {
+const err139 = {instancePath:instancePath+"/publishDate",schemaPath:"elements.schema.json#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+if(data.relatedResourceCodes !== undefined){
+let data46 = data.relatedResourceCodes;
+if(Array.isArray(data46)){
+if(data46.length > 200){
+const err140 = {instancePath:instancePath+"/relatedResourceCodes",schemaPath:"#/properties/relatedResourceCodes/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+const len1 = data46.length;
+for(let i1=0; i1<len1; i1++){
+let data47 = data46[i1];
+if(typeof data47 === "string"){
+if(func1(data47) > 64){
+const err141 = {instancePath:instancePath+"/relatedResourceCodes/" + i1,schemaPath:"elements.schema.json#/$defs/resourceCode/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+if(!pattern6.test(data47)){
+const err142 = {instancePath:instancePath+"/relatedResourceCodes/" + i1,schemaPath:"elements.schema.json#/$defs/resourceCode/pattern",keyword:"pattern",params:{pattern: "^[1-3][0-9]{2}[0-9A-Z]{0,29}/[0-9A-Z]{1,32}$"},message:"must match pattern \""+"^[1-3][0-9]{2}[0-9A-Z]{0,29}/[0-9A-Z]{1,32}$"+"\""};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+else {
+const err143 = {instancePath:instancePath+"/relatedResourceCodes/" + i1,schemaPath:"elements.schema.json#/$defs/resourceCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+let i2 = data46.length;
+let j0;
+if(i2 > 1){
+outer0:
+for(;i2--;){
+for(j0 = i2; j0--;){
+if(func0(data46[i2], data46[j0])){
+const err144 = {instancePath:instancePath+"/relatedResourceCodes",schemaPath:"#/properties/relatedResourceCodes/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/relatedResourceCodes",schemaPath:"#/properties/relatedResourceCodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+if(data.secrecy !== undefined){
+let data48 = data.secrecy;
+if(typeof data48 !== "string"){
+const err146 = {instancePath:instancePath+"/secrecy",schemaPath:"#/properties/secrecy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+if("非涉密" !== data48){
+const err147 = {instancePath:instancePath+"/secrecy",schemaPath:"#/properties/secrecy/const",keyword:"const",params:{allowedValue: "非涉密"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+if(data.level !== undefined){
+let data49 = data.level;
+if(typeof data49 !== "string"){
+const err148 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+if(!((data49 === "部门目录") || (data49 === "国家目录"))){
+const err149 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: schema35.properties.level.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+}
+if(data.census !== undefined){
+let data50 = data.census;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key7 in data50){
+if(!((((((key7 === "dataStorageGb") || (key7 === "structuredRecordCount")) || (key7 === "sharedStorageGb")) || (key7 === "sharedRecordCount")) || (key7 === "openStorageGb")) || (key7 === "openRecordCount"))){
+const err150 = {instancePath:instancePath+"/census",schemaPath:"#/properties/census/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+}
+if(data50.dataStorageGb !== undefined){
+let data51 = data50.dataStorageGb;
+if((typeof data51 == "number") && (isFinite(data51))){
+if(data51 < 0 || isNaN(data51)){
+const err151 = {instancePath:instancePath+"/census/dataStorageGb",schemaPath:"#/properties/census/properties/dataStorageGb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+else {
+const err152 = {instancePath:instancePath+"/census/dataStorageGb",schemaPath:"#/properties/census/properties/dataStorageGb/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+if(data50.structuredRecordCount !== undefined){
+let data52 = data50.structuredRecordCount;
+if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
+const err153 = {instancePath:instancePath+"/census/structuredRecordCount",schemaPath:"#/properties/census/properties/structuredRecordCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+if((typeof data52 == "number") && (isFinite(data52))){
+if(data52 < 0 || isNaN(data52)){
+const err154 = {instancePath:instancePath+"/census/structuredRecordCount",schemaPath:"#/properties/census/properties/structuredRecordCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+}
+if(data50.sharedStorageGb !== undefined){
+let data53 = data50.sharedStorageGb;
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 < 0 || isNaN(data53)){
+const err155 = {instancePath:instancePath+"/census/sharedStorageGb",schemaPath:"#/properties/census/properties/sharedStorageGb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+else {
+const err156 = {instancePath:instancePath+"/census/sharedStorageGb",schemaPath:"#/properties/census/properties/sharedStorageGb/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+if(data50.sharedRecordCount !== undefined){
+let data54 = data50.sharedRecordCount;
+if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
+const err157 = {instancePath:instancePath+"/census/sharedRecordCount",schemaPath:"#/properties/census/properties/sharedRecordCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+if((typeof data54 == "number") && (isFinite(data54))){
+if(data54 < 0 || isNaN(data54)){
+const err158 = {instancePath:instancePath+"/census/sharedRecordCount",schemaPath:"#/properties/census/properties/sharedRecordCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+}
+if(data50.openStorageGb !== undefined){
+let data55 = data50.openStorageGb;
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 < 0 || isNaN(data55)){
+const err159 = {instancePath:instancePath+"/census/openStorageGb",schemaPath:"#/properties/census/properties/openStorageGb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+}
+else {
+const err160 = {instancePath:instancePath+"/census/openStorageGb",schemaPath:"#/properties/census/properties/openStorageGb/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+}
+if(data50.openRecordCount !== undefined){
+let data56 = data50.openRecordCount;
+if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
+const err161 = {instancePath:instancePath+"/census/openRecordCount",schemaPath:"#/properties/census/properties/openRecordCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 < 0 || isNaN(data56)){
+const err162 = {instancePath:instancePath+"/census/openRecordCount",schemaPath:"#/properties/census/properties/openRecordCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err163 = {instancePath:instancePath+"/census",schemaPath:"#/properties/census/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+if(data.keywords !== undefined){
+let data57 = data.keywords;
+if(Array.isArray(data57)){
+if(data57.length > 50){
+const err164 = {instancePath:instancePath+"/keywords",schemaPath:"#/properties/keywords/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+const len2 = data57.length;
+for(let i3=0; i3<len2; i3++){
+let data58 = data57[i3];
+if(typeof data58 === "string"){
+if(func1(data58) > 50){
+const err165 = {instancePath:instancePath+"/keywords/" + i3,schemaPath:"#/properties/keywords/items/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+if(func1(data58) < 1){
+const err166 = {instancePath:instancePath+"/keywords/" + i3,schemaPath:"#/properties/keywords/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+else {
+const err167 = {instancePath:instancePath+"/keywords/" + i3,schemaPath:"#/properties/keywords/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+let i4 = data57.length;
+let j1;
+if(i4 > 1){
+const indices0 = {};
+for(;i4--;){
+let item0 = data57[i4];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j1 = indices0[item0];
+const err168 = {instancePath:instancePath+"/keywords",schemaPath:"#/properties/keywords/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i4+" are identical)"};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+break;
+}
+indices0[item0] = i4;
+}
+}
+}
+else {
+const err169 = {instancePath:instancePath+"/keywords",schemaPath:"#/properties/keywords/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+if(data.onlineResource !== undefined){
+let data59 = data.onlineResource;
+if(typeof data59 === "string"){
+if(func1(data59) > 2048){
+const err170 = {instancePath:instancePath+"/onlineResource",schemaPath:"elements.schema.json#/$defs/uri/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+if(!(formats4.validate(data59))){
+const err171 = {instancePath:instancePath+"/onlineResource",schemaPath:"elements.schema.json#/$defs/uri/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+else {
+const err172 = {instancePath:instancePath+"/onlineResource",schemaPath:"elements.schema.json#/$defs/uri/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+if(data.service !== undefined){
+let data60 = data.service;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+if(data60.url === undefined){
+const err173 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+for(const key8 in data60){
+if(!((key8 === "url") || (key8 === "type"))){
+const err174 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+}
+if(data60.url !== undefined){
+let data61 = data60.url;
+if(typeof data61 === "string"){
+if(func1(data61) > 2048){
+const err175 = {instancePath:instancePath+"/service/url",schemaPath:"elements.schema.json#/$defs/uri/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+if(!(formats4.validate(data61))){
+const err176 = {instancePath:instancePath+"/service/url",schemaPath:"elements.schema.json#/$defs/uri/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+else {
+const err177 = {instancePath:instancePath+"/service/url",schemaPath:"elements.schema.json#/$defs/uri/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+if(data60.type !== undefined){
+let data62 = data60.type;
+if(typeof data62 === "string"){
+if(func1(data62) > 50){
+const err178 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+if(func1(data62) < 1){
+const err179 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+else {
+const err180 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+}
+else {
+const err181 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+if(data.metadataId !== undefined){
+let data63 = data.metadataId;
+if(typeof data63 === "string"){
+if(func1(data63) > 100){
+const err182 = {instancePath:instancePath+"/metadataId",schemaPath:"#/properties/metadataId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+if(func1(data63) < 1){
+const err183 = {instancePath:instancePath+"/metadataId",schemaPath:"#/properties/metadataId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+else {
+const err184 = {instancePath:instancePath+"/metadataId",schemaPath:"#/properties/metadataId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+if(data.metadataContact !== undefined){
+if(!(validate23(data.metadataContact, {instancePath:instancePath+"/metadataContact",parentData:data,parentDataProperty:"metadataContact",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+}
+if(data.metadataUpdateDate !== undefined){
+let data65 = data.metadataUpdateDate;
+if(typeof data65 === "string"){
+if(!(formats6.validate(data65))){
+const err185 = {instancePath:instancePath+"/metadataUpdateDate",schemaPath:"elements.schema.json#/$defs/date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+else {
+const err186 = {instancePath:instancePath+"/metadataUpdateDate",schemaPath:"elements.schema.json#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+if(data.extensions !== undefined){
+let data66 = data.extensions;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key9 in data66){
+const _errs173 = errors;
+if(typeof key9 === "string"){
+if(!pattern13.test(key9)){
+const err187 = {instancePath:instancePath+"/extensions",schemaPath:"#/properties/extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9-]{1,31}$"},message:"must match pattern \""+"^[A-Z][A-Z0-9-]{1,31}$"+"\"",propertyName:key9};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+var valid49 = _errs173 === errors;
+if(!valid49){
+const err188 = {instancePath:instancePath+"/extensions",schemaPath:"#/properties/extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key9},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+for(const key10 in data66){
+let data67 = data66[key10];
+if(!(data67 && typeof data67 == "object" && !Array.isArray(data67))){
+const err189 = {instancePath:instancePath+"/extensions/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/extensions/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+}
+else {
+const err190 = {instancePath:instancePath+"/extensions",schemaPath:"#/properties/extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+}
+else {
+const err191 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+validate22.errors = vErrors;
+return errors === 0;
+}
+validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const v_code_country = validate25;
+const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/code-country.schema.json","title":"国家和地区代码","description":"世界各国和地区名称代码的三位字母代码(GB/T 2659-2000,等同 ISO 3166-1 alpha-3),中国为 CHN。列表和标签由 specs/data/tools/generate-code-country.mjs 生成。","x-title-en":"Country and region code","x-description-en":"Three-letter codes of countries and regions (GB/T 2659-2000, equivalent to ISO 3166-1 alpha-3); China is CHN. The list and labels are produced by specs/data/tools/generate-code-country.mjs.","x-version":"1.0.0","x-standard":"GB/T 2659-2000 世界各国和地区名称代码 (ISO 3166-1)","type":"string","enum":["ABW","AFG","AGO","AIA","ALA","ALB","AND","ARE","ARG","ARM","ASM","ATA","ATF","ATG","AUS","AUT","AZE","BDI","BEL","BEN","BES","BFA","BGD","BGR","BHR","BHS","BIH","BLM","BLR","BLZ","BMU","BOL","BRA","BRB","BRN","BTN","BVT","BWA","CAF","CAN","CCK","CHE","CHL","CHN","CIV","CMR","COD","COG","COK","COL","COM","CPV","CRI","CUB","CUW","CXR","CYM","CYP","CZE","DEU","DJI","DMA","DNK","DOM","DZA","ECU","EGY","ERI","ESH","ESP","EST","ETH","FIN","FJI","FLK","FRA","FRO","FSM","GAB","GBR","GEO","GGY","GHA","GIB","GIN","GLP","GMB","GNB","GNQ","GRC","GRD","GRL","GTM","GUF","GUM","GUY","HKG","HMD","HND","HRV","HTI","HUN","IDN","IMN","IND","IOT","IRL","IRN","IRQ","ISL","ISR","ITA","JAM","JEY","JOR","JPN","KAZ","KEN","KGZ","KHM","KIR","KNA","KOR","KWT","LAO","LBN","LBR","LBY","LCA","LIE","LKA","LSO","LTU","LUX","LVA","MAC","MAF","MAR","MCO","MDA","MDG","MDV","MEX","MHL","MKD","MLI","MLT","MMR","MNE","MNG","MNP","MOZ","MRT","MSR","MTQ","MUS","MWI","MYS","MYT","NAM","NCL","NER","NFK","NGA","NIC","NIU","NLD","NOR","NPL","NRU","NZL","OMN","PAK","PAN","PCN","PER","PHL","PLW","PNG","POL","PRI","PRK","PRT","PRY","PSE","PYF","QAT","REU","ROU","RUS","RWA","SAU","SDN","SEN","SGP","SGS","SHN","SJM","SLB","SLE","SLV","SMR","SOM","SPM","SRB","SSD","STP","SUR","SVK","SVN","SWE","SWZ","SXM","SYC","SYR","TCA","TCD","TGO","THA","TJK","TKL","TKM","TLS","TON","TTO","TUN","TUR","TUV","TWN","TZA","UGA","UKR","UMI","URY","USA","UZB","VAT","VCT","VEN","VGB","VIR","VNM","VUT","WLF","WSM","YEM","ZAF","ZMB","ZWE"],"x-enum-labels":{"ABW":{"zh-CN":"阿鲁巴","en":"Aruba"},"AFG":{"zh-CN":"阿富汗","en":"Afghanistan"},"AGO":{"zh-CN":"安哥拉","en":"Angola"},"AIA":{"zh-CN":"安圭拉","en":"Anguilla"},"ALA":{"zh-CN":"奥兰群岛","en":"Åland Islands"},"ALB":{"zh-CN":"阿尔巴尼亚","en":"Albania"},"AND":{"zh-CN":"安道尔","en":"Andorra"},"ARE":{"zh-CN":"阿拉伯联合酋长国","en":"United Arab Emirates"},"ARG":{"zh-CN":"阿根廷","en":"Argentina"},"ARM":{"zh-CN":"亚美尼亚","en":"Armenia"},"ASM":{"zh-CN":"美属萨摩亚","en":"American Samoa"},"ATA":{"zh-CN":"南极洲","en":"Antarctica"},"ATF":{"zh-CN":"法属南部领地","en":"French Southern Territories"},"ATG":{"zh-CN":"安提瓜和巴布达","en":"Antigua & Barbuda"},"AUS":{"zh-CN":"澳大利亚","en":"Australia"},"AUT":{"zh-CN":"奥地利","en":"Austria"},"AZE":{"zh-CN":"阿塞拜疆","en":"Azerbaijan"},"BDI":{"zh-CN":"布隆迪","en":"Burundi"},"BEL":{"zh-CN":"比利时","en":"Belgium"},"BEN":{"zh-CN":"贝宁","en":"Benin"},"BES":{"zh-CN":"荷属加勒比区","en":"Caribbean Netherlands"},"BFA":{"zh-CN":"布基纳法索","en":"Burkina Faso"},"BGD":{"zh-CN":"孟加拉国","en":"Bangladesh"},"BGR":{"zh-CN":"保加利亚","en":"Bulgaria"},"BHR":{"zh-CN":"巴林","en":"Bahrain"},"BHS":{"zh-CN":"巴哈马","en":"Bahamas"},"BIH":{"zh-CN":"波斯尼亚和黑塞哥维那","en":"Bosnia & Herzegovina"},"BLM":{"zh-CN":"圣巴泰勒米","en":"St. Barthélemy"},"BLR":{"zh-CN":"白俄罗斯","en":"Belarus"},"BLZ":{"zh-CN":"伯利兹","en":"Belize"},"BMU":{"zh-CN":"百慕大","en":"Bermuda"},"BOL":{"zh-CN":"玻利维亚","en":"Bolivia"},"BRA":{"zh-CN":"巴西","en":"Brazil"},"BRB":{"zh-CN":"巴巴多斯","en":"Barbados"},"BRN":{"zh-CN":"文莱","en":"Brunei"},"BTN":{"zh-CN":"不丹","en":"Bhutan"},"BVT":{"zh-CN":"布韦岛","en":"Bouvet Island"},"BWA":{"zh-CN":"博茨瓦纳","en":"Botswana"},"CAF":{"zh-CN":"中非共和国","en":"Central African Republic"},"CAN":{"zh-CN":"加拿大","en":"Canada"},"CCK":{"zh-CN":"科科斯（基林）群岛","en":"Cocos (Keeling) Islands"},"CHE":{"zh-CN":"瑞士","en":"Switzerland"},"CHL":{"zh-CN":"智利","en":"Chile"},"CHN":{"zh-CN":"中国","en":"China"},"CIV":{"zh-CN":"科特迪瓦","en":"Côte d’Ivoire"},"CMR":{"zh-CN":"喀麦隆","en":"Cameroon"},"COD":{"zh-CN":"刚果（金）","en":"Congo - Kinshasa"},"COG":{"zh-CN":"刚果（布）","en":"Congo - Brazzaville"},"COK":{"zh-CN":"库克群岛","en":"Cook Islands"},"COL":{"zh-CN":"哥伦比亚","en":"Colombia"},"COM":{"zh-CN":"科摩罗","en":"Comoros"},"CPV":{"zh-CN":"佛得角","en":"Cape Verde"},"CRI":{"zh-CN":"哥斯达黎加","en":"Costa Rica"},"CUB":{"zh-CN":"古巴","en":"Cuba"},"CUW":{"zh-CN":"库拉索","en":"Curaçao"},"CXR":{"zh-CN":"圣诞岛","en":"Christmas Island"},"CYM":{"zh-CN":"开曼群岛","en":"Cayman Islands"},"CYP":{"zh-CN":"塞浦路斯","en":"Cyprus"},"CZE":{"zh-CN":"捷克","en":"Czechia"},"DEU":{"zh-CN":"德国","en":"Germany"},"DJI":{"zh-CN":"吉布提","en":"Djibouti"},"DMA":{"zh-CN":"多米尼克","en":"Dominica"},"DNK":{"zh-CN":"丹麦","en":"Denmark"},"DOM":{"zh-CN":"多米尼加共和国","en":"Dominican Republic"},"DZA":{"zh-CN":"阿尔及利亚","en":"Algeria"},"ECU":{"zh-CN":"厄瓜多尔","en":"Ecuador"},"EGY":{"zh-CN":"埃及","en":"Egypt"},"ERI":{"zh-CN":"厄立特里亚","en":"Eritrea"},"ESH":{"zh-CN":"西撒哈拉","en":"Western Sahara"},"ESP":{"zh-CN":"西班牙","en":"Spain"},"EST":{"zh-CN":"爱沙尼亚","en":"Estonia"},"ETH":{"zh-CN":"埃塞俄比亚","en":"Ethiopia"},"FIN":{"zh-CN":"芬兰","en":"Finland"},"FJI":{"zh-CN":"斐济","en":"Fiji"},"FLK":{"zh-CN":"福克兰群岛","en":"Falkland Islands"},"FRA":{"zh-CN":"法国","en":"France"},"FRO":{"zh-CN":"法罗群岛","en":"Faroe Islands"},"FSM":{"zh-CN":"密克罗尼西亚","en":"Micronesia"},"GAB":{"zh-CN":"加蓬","en":"Gabon"},"GBR":{"zh-CN":"英国","en":"United Kingdom"},"GEO":{"zh-CN":"格鲁吉亚","en":"Georgia"},"GGY":{"zh-CN":"根西岛","en":"Guernsey"},"GHA":{"zh-CN":"加纳","en":"Ghana"},"GIB":{"zh-CN":"直布罗陀","en":"Gibraltar"},"GIN":{"zh-CN":"几内亚","en":"Guinea"},"GLP":{"zh-CN":"瓜德罗普","en":"Guadeloupe"},"GMB":{"zh-CN":"冈比亚","en":"Gambia"},"GNB":{"zh-CN":"几内亚比绍","en":"Guinea-Bissau"},"GNQ":{"zh-CN":"赤道几内亚","en":"Equatorial Guinea"},"GRC":{"zh-CN":"希腊","en":"Greece"},"GRD":{"zh-CN":"格林纳达","en":"Grenada"},"GRL":{"zh-CN":"格陵兰","en":"Greenland"},"GTM":{"zh-CN":"危地马拉","en":"Guatemala"},"GUF":{"zh-CN":"法属圭亚那","en":"French Guiana"},"GUM":{"zh-CN":"关岛","en":"Guam"},"GUY":{"zh-CN":"圭亚那","en":"Guyana"},"HKG":{"zh-CN":"中国香港","en":"Hong Kong, China"},"HMD":{"zh-CN":"赫德岛和麦克唐纳群岛","en":"Heard & McDonald Islands"},"HND":{"zh-CN":"洪都拉斯","en":"Honduras"},"HRV":{"zh-CN":"克罗地亚","en":"Croatia"},"HTI":{"zh-CN":"海地","en":"Haiti"},"HUN":{"zh-CN":"匈牙利","en":"Hungary"},"IDN":{"zh-CN":"印度尼西亚","en":"Indonesia"},"IMN":{"zh-CN":"马恩岛","en":"Isle of Man"},"IND":{"zh-CN":"印度","en":"India"},"IOT":{"zh-CN":"英属印度洋领地","en":"British Indian Ocean Territory"},"IRL":{"zh-CN":"爱尔兰","en":"Ireland"},"IRN":{"zh-CN":"伊朗","en":"Iran"},"IRQ":{"zh-CN":"伊拉克","en":"Iraq"},"ISL":{"zh-CN":"冰岛","en":"Iceland"},"ISR":{"zh-CN":"以色列","en":"Israel"},"ITA":{"zh-CN":"意大利","en":"Italy"},"JAM":{"zh-CN":"牙买加","en":"Jamaica"},"JEY":{"zh-CN":"泽西岛","en":"Jersey"},"JOR":{"zh-CN":"约旦","en":"Jordan"},"JPN":{"zh-CN":"日本","en":"Japan"},"KAZ":{"zh-CN":"哈萨克斯坦","en":"Kazakhstan"},"KEN":{"zh-CN":"肯尼亚","en":"Kenya"},"KGZ":{"zh-CN":"吉尔吉斯斯坦","en":"Kyrgyzstan"},"KHM":{"zh-CN":"柬埔寨","en":"Cambodia"},"KIR":{"zh-CN":"基里巴斯","en":"Kiribati"},"KNA":{"zh-CN":"圣基茨和尼维斯","en":"St. Kitts & Nevis"},"KOR":{"zh-CN":"韩国","en":"South Korea"},"KWT":{"zh-CN":"科威特","en":"Kuwait"},"LAO":{"zh-CN":"老挝","en":"Laos"},"LBN":{"zh-CN":"黎巴嫩","en":"Lebanon"},"LBR":{"zh-CN":"利比里亚","en":"Liberia"},"LBY":{"zh-CN":"利比亚","en":"Libya"},"LCA":{"zh-CN":"圣卢西亚","en":"St. Lucia"},"LIE":{"zh-CN":"列支敦士登","en":"Liechtenstein"},"LKA":{"zh-CN":"斯里兰卡","en":"Sri Lanka"},"LSO":{"zh-CN":"莱索托","en":"Lesotho"},"LTU":{"zh-CN":"立陶宛","en":"Lithuania"},"LUX":{"zh-CN":"卢森堡","en":"Luxembourg"},"LVA":{"zh-CN":"拉脱维亚","en":"Latvia"},"MAC":{"zh-CN":"中国澳门","en":"Macao, China"},"MAF":{"zh-CN":"法属圣马丁","en":"St. Martin"},"MAR":{"zh-CN":"摩洛哥","en":"Morocco"},"MCO":{"zh-CN":"摩纳哥","en":"Monaco"},"MDA":{"zh-CN":"摩尔多瓦","en":"Moldova"},"MDG":{"zh-CN":"马达加斯加","en":"Madagascar"},"MDV":{"zh-CN":"马尔代夫","en":"Maldives"},"MEX":{"zh-CN":"墨西哥","en":"Mexico"},"MHL":{"zh-CN":"马绍尔群岛","en":"Marshall Islands"},"MKD":{"zh-CN":"北马其顿","en":"North Macedonia"},"MLI":{"zh-CN":"马里","en":"Mali"},"MLT":{"zh-CN":"马耳他","en":"Malta"},"MMR":{"zh-CN":"缅甸","en":"Myanmar (Burma)"},"MNE":{"zh-CN":"黑山","en":"Montenegro"},"MNG":{"zh-CN":"蒙古","en":"Mongolia"},"MNP":{"zh-CN":"北马里亚纳群岛","en":"Northern Mariana Islands"},"MOZ":{"zh-CN":"莫桑比克","en":"Mozambique"},"MRT":{"zh-CN":"毛里塔尼亚","en":"Mauritania"},"MSR":{"zh-CN":"蒙特塞拉特","en":"Montserrat"},"MTQ":{"zh-CN":"马提尼克","en":"Martinique"},"MUS":{"zh-CN":"毛里求斯","en":"Mauritius"},"MWI":{"zh-CN":"马拉维","en":"Malawi"},"MYS":{"zh-CN":"马来西亚","en":"Malaysia"},"MYT":{"zh-CN":"马约特","en":"Mayotte"},"NAM":{"zh-CN":"纳米比亚","en":"Namibia"},"NCL":{"zh-CN":"新喀里多尼亚","en":"New Caledonia"},"NER":{"zh-CN":"尼日尔","en":"Niger"},"NFK":{"zh-CN":"诺福克岛","en":"Norfolk Island"},"NGA":{"zh-CN":"尼日利亚","en":"Nigeria"},"NIC":{"zh-CN":"尼加拉瓜","en":"Nicaragua"},"NIU":{"zh-CN":"纽埃","en":"Niue"},"NLD":{"zh-CN":"荷兰","en":"Netherlands"},"NOR":{"zh-CN":"挪威","en":"Norway"},"NPL":{"zh-CN":"尼泊尔","en":"Nepal"},"NRU":{"zh-CN":"瑙鲁","en":"Nauru"},"NZL":{"zh-CN":"新西兰","en":"New Zealand"},"OMN":{"zh-CN":"阿曼","en":"Oman"},"PAK":{"zh-CN":"巴基斯坦","en":"Pakistan"},"PAN":{"zh-CN":"巴拿马","en":"Panama"},"PCN":{"zh-CN":"皮特凯恩群岛","en":"Pitcairn Islands"},"PER":{"zh-CN":"秘鲁","en":"Peru"},"PHL":{"zh-CN":"菲律宾","en":"Philippines"},"PLW":{"zh-CN":"帕劳","en":"Palau"},"PNG":{"zh-CN":"巴布亚新几内亚","en":"Papua New Guinea"},"POL":{"zh-CN":"波兰","en":"Poland"},"PRI":{"zh-CN":"波多黎各","en":"Puerto Rico"},"PRK":{"zh-CN":"朝鲜","en":"North Korea"},"PRT":{"zh-CN":"葡萄牙","en":"Portugal"},"PRY":{"zh-CN":"巴拉圭","en":"Paraguay"},"PSE":{"zh-CN":"巴勒斯坦领土","en":"Palestinian Territories"},"PYF":{"zh-CN":"法属波利尼西亚","en":"French Polynesia"},"QAT":{"zh-CN":"卡塔尔","en":"Qatar"},"REU":{"zh-CN":"留尼汪","en":"Réunion"},"ROU":{"zh-CN":"罗马尼亚","en":"Romania"},"RUS":{"zh-CN":"俄罗斯","en":"Russia"},"RWA":{"zh-CN":"卢旺达","en":"Rwanda"},"SAU":{"zh-CN":"沙特阿拉伯","en":"Saudi Arabia"},"SDN":{"zh-CN":"苏丹","en":"Sudan"},"SEN":{"zh-CN":"塞内加尔","en":"Senegal"},"SGP":{"zh-CN":"新加坡","en":"Singapore"},"SGS":{"zh-CN":"南乔治亚和南桑威奇群岛","en":"South Georgia & South Sandwich Islands"},"SHN":{"zh-CN":"圣赫勒拿","en":"St. Helena"},"SJM":{"zh-CN":"斯瓦尔巴和扬马延","en":"Svalbard & Jan Mayen"},"SLB":{"zh-CN":"所罗门群岛","en":"Solomon Islands"},"SLE":{"zh-CN":"塞拉利昂","en":"Sierra Leone"},"SLV":{"zh-CN":"萨尔瓦多","en":"El Salvador"},"SMR":{"zh-CN":"圣马力诺","en":"San Marino"},"SOM":{"zh-CN":"索马里","en":"Somalia"},"SPM":{"zh-CN":"圣皮埃尔和密克隆群岛","en":"St. Pierre & Miquelon"},"SRB":{"zh-CN":"塞尔维亚","en":"Serbia"},"SSD":{"zh-CN":"南苏丹","en":"South Sudan"},"STP":{"zh-CN":"圣多美和普林西比","en":"São Tomé & Príncipe"},"SUR":{"zh-CN":"苏里南","en":"Suriname"},"SVK":{"zh-CN":"斯洛伐克","en":"Slovakia"},"SVN":{"zh-CN":"斯洛文尼亚","en":"Slovenia"},"SWE":{"zh-CN":"瑞典","en":"Sweden"},"SWZ":{"zh-CN":"斯威士兰","en":"Eswatini"},"SXM":{"zh-CN":"荷属圣马丁","en":"Sint Maarten"},"SYC":{"zh-CN":"塞舌尔","en":"Seychelles"},"SYR":{"zh-CN":"叙利亚","en":"Syria"},"TCA":{"zh-CN":"特克斯和凯科斯群岛","en":"Turks & Caicos Islands"},"TCD":{"zh-CN":"乍得","en":"Chad"},"TGO":{"zh-CN":"多哥","en":"Togo"},"THA":{"zh-CN":"泰国","en":"Thailand"},"TJK":{"zh-CN":"塔吉克斯坦","en":"Tajikistan"},"TKL":{"zh-CN":"托克劳","en":"Tokelau"},"TKM":{"zh-CN":"土库曼斯坦","en":"Turkmenistan"},"TLS":{"zh-CN":"东帝汶","en":"Timor-Leste"},"TON":{"zh-CN":"汤加","en":"Tonga"},"TTO":{"zh-CN":"特立尼达和多巴哥","en":"Trinidad & Tobago"},"TUN":{"zh-CN":"突尼斯","en":"Tunisia"},"TUR":{"zh-CN":"土耳其","en":"Türkiye"},"TUV":{"zh-CN":"图瓦卢","en":"Tuvalu"},"TWN":{"zh-CN":"中国台湾","en":"Taiwan, China"},"TZA":{"zh-CN":"坦桑尼亚","en":"Tanzania"},"UGA":{"zh-CN":"乌干达","en":"Uganda"},"UKR":{"zh-CN":"乌克兰","en":"Ukraine"},"UMI":{"zh-CN":"美国本土外小岛屿","en":"U.S. Outlying Islands"},"URY":{"zh-CN":"乌拉圭","en":"Uruguay"},"USA":{"zh-CN":"美国","en":"United States"},"UZB":{"zh-CN":"乌兹别克斯坦","en":"Uzbekistan"},"VAT":{"zh-CN":"梵蒂冈","en":"Vatican City"},"VCT":{"zh-CN":"圣文森特和格林纳丁斯","en":"St. Vincent & Grenadines"},"VEN":{"zh-CN":"委内瑞拉","en":"Venezuela"},"VGB":{"zh-CN":"英属维尔京群岛","en":"British Virgin Islands"},"VIR":{"zh-CN":"美属维尔京群岛","en":"U.S. Virgin Islands"},"VNM":{"zh-CN":"越南","en":"Vietnam"},"VUT":{"zh-CN":"瓦努阿图","en":"Vanuatu"},"WLF":{"zh-CN":"瓦利斯和富图纳","en":"Wallis & Futuna"},"WSM":{"zh-CN":"萨摩亚","en":"Samoa"},"YEM":{"zh-CN":"也门","en":"Yemen"},"ZAF":{"zh-CN":"南非","en":"South Africa"},"ZMB":{"zh-CN":"赞比亚","en":"Zambia"},"ZWE":{"zh-CN":"津巴布韦","en":"Zimbabwe"}},"examples":["CHN","ESP"],"x-examples-invalid":[{"data":"CN","codes":["enum"]},{"data":"chn","codes":["enum"]},{"data":"156","codes":["enum"]}]};
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://govex.dev/specs/data/v1/code-country.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate25.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -350,14 +3164,14 @@ errors++;
 }
 let valid0;
 valid0 = false;
-for(const v0 of schema35.enum){
+for(const v0 of schema51.enum){
 if(func0(data, v0)){
 valid0 = true;
 break;
 }
 }
 if(!valid0){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema35.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema51.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -366,19 +3180,19 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate22.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
-validate22.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate25.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const v_code_ethnicity = validate23;
-const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/code-ethnicity.schema.json","title":"民族代码","description":"中国各民族名称的数字代码(GB 3304-1991):01-56 为 56 个民族,97 为其他未识别民族,98 为外国血统中国籍人士。英文标签为该标准的罗马字母拼写。","x-title-en":"Ethnic group code","x-description-en":"Numeric codes of the nationalities of China (GB 3304-1991): 01-56 the 56 ethnic groups, 97 other unidentified ethnic groups, 98 Chinese citizens of foreign origin. The English labels are the standard's romanized spellings.","x-version":"1.0.0","x-standard":"GB 3304-1991 中国各民族名称的罗马字母拼写法和代码","type":"string","enum":["10","11","12","13","14","15","16","17","18","19","20","21","22","23","24","25","26","27","28","29","30","31","32","33","34","35","36","37","38","39","40","41","42","43","44","45","46","47","48","49","50","51","52","53","54","55","56","97","98","01","02","03","04","05","06","07","08","09"],"x-enum-labels":{"10":{"zh-CN":"朝鲜族","en":"Chosen"},"11":{"zh-CN":"满族","en":"Man"},"12":{"zh-CN":"侗族","en":"Dong"},"13":{"zh-CN":"瑶族","en":"Yao"},"14":{"zh-CN":"白族","en":"Bai"},"15":{"zh-CN":"土家族","en":"Tujia"},"16":{"zh-CN":"哈尼族","en":"Hani"},"17":{"zh-CN":"哈萨克族","en":"Kazak"},"18":{"zh-CN":"傣族","en":"Dai"},"19":{"zh-CN":"黎族","en":"Li"},"20":{"zh-CN":"傈僳族","en":"Lisu"},"21":{"zh-CN":"佤族","en":"Va"},"22":{"zh-CN":"畲族","en":"She"},"23":{"zh-CN":"高山族","en":"Gaoshan"},"24":{"zh-CN":"拉祜族","en":"Lahu"},"25":{"zh-CN":"水族","en":"Sui"},"26":{"zh-CN":"东乡族","en":"Dongxiang"},"27":{"zh-CN":"纳西族","en":"Naxi"},"28":{"zh-CN":"景颇族","en":"Jingpo"},"29":{"zh-CN":"柯尔克孜族","en":"Kirgiz"},"30":{"zh-CN":"土族","en":"Tu"},"31":{"zh-CN":"达斡尔族","en":"Daur"},"32":{"zh-CN":"仫佬族","en":"Mulao"},"33":{"zh-CN":"羌族","en":"Qiang"},"34":{"zh-CN":"布朗族","en":"Blang"},"35":{"zh-CN":"撒拉族","en":"Salar"},"36":{"zh-CN":"毛南族","en":"Maonan"},"37":{"zh-CN":"仡佬族","en":"Gelao"},"38":{"zh-CN":"锡伯族","en":"Xibe"},"39":{"zh-CN":"阿昌族","en":"Achang"},"40":{"zh-CN":"普米族","en":"Pumi"},"41":{"zh-CN":"塔吉克族","en":"Tajik"},"42":{"zh-CN":"怒族","en":"Nu"},"43":{"zh-CN":"乌孜别克族","en":"Uzbek"},"44":{"zh-CN":"俄罗斯族","en":"Russ"},"45":{"zh-CN":"鄂温克族","en":"Ewenki"},"46":{"zh-CN":"德昂族","en":"Deang"},"47":{"zh-CN":"保安族","en":"Bonan"},"48":{"zh-CN":"裕固族","en":"Yugur"},"49":{"zh-CN":"京族","en":"Gin"},"50":{"zh-CN":"塔塔尔族","en":"Tatar"},"51":{"zh-CN":"独龙族","en":"Derung"},"52":{"zh-CN":"鄂伦春族","en":"Oroqen"},"53":{"zh-CN":"赫哲族","en":"Hezhen"},"54":{"zh-CN":"门巴族","en":"Monba"},"55":{"zh-CN":"珞巴族","en":"Lhoba"},"56":{"zh-CN":"基诺族","en":"Jino"},"97":{"zh-CN":"其他未识别民族","en":"Other unidentified ethnic group"},"98":{"zh-CN":"外国血统中国籍人士","en":"Chinese citizen of foreign origin"},"01":{"zh-CN":"汉族","en":"Han"},"02":{"zh-CN":"蒙古族","en":"Mongol"},"03":{"zh-CN":"回族","en":"Hui"},"04":{"zh-CN":"藏族","en":"Zang"},"05":{"zh-CN":"维吾尔族","en":"Uygur"},"06":{"zh-CN":"苗族","en":"Miao"},"07":{"zh-CN":"彝族","en":"Yi"},"08":{"zh-CN":"壮族","en":"Zhuang"},"09":{"zh-CN":"布依族","en":"Buyei"}},"examples":["01","05","98"],"x-examples-invalid":[{"data":"1","codes":["enum"]},{"data":"57","codes":["enum"]},{"data":"汉族","codes":["enum"]},{"data":"HA","codes":["enum"]}]};
+export const v_code_ethnicity = validate26;
+const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/code-ethnicity.schema.json","title":"民族代码","description":"中国各民族名称的数字代码(GB 3304-1991):01-56 为 56 个民族,97 为其他未识别民族,98 为外国血统中国籍人士。英文标签为该标准的罗马字母拼写。","x-title-en":"Ethnic group code","x-description-en":"Numeric codes of the nationalities of China (GB 3304-1991): 01-56 the 56 ethnic groups, 97 other unidentified ethnic groups, 98 Chinese citizens of foreign origin. The English labels are the standard's romanized spellings.","x-version":"1.0.0","x-standard":"GB 3304-1991 中国各民族名称的罗马字母拼写法和代码","type":"string","enum":["10","11","12","13","14","15","16","17","18","19","20","21","22","23","24","25","26","27","28","29","30","31","32","33","34","35","36","37","38","39","40","41","42","43","44","45","46","47","48","49","50","51","52","53","54","55","56","97","98","01","02","03","04","05","06","07","08","09"],"x-enum-labels":{"10":{"zh-CN":"朝鲜族","en":"Chosen"},"11":{"zh-CN":"满族","en":"Man"},"12":{"zh-CN":"侗族","en":"Dong"},"13":{"zh-CN":"瑶族","en":"Yao"},"14":{"zh-CN":"白族","en":"Bai"},"15":{"zh-CN":"土家族","en":"Tujia"},"16":{"zh-CN":"哈尼族","en":"Hani"},"17":{"zh-CN":"哈萨克族","en":"Kazak"},"18":{"zh-CN":"傣族","en":"Dai"},"19":{"zh-CN":"黎族","en":"Li"},"20":{"zh-CN":"傈僳族","en":"Lisu"},"21":{"zh-CN":"佤族","en":"Va"},"22":{"zh-CN":"畲族","en":"She"},"23":{"zh-CN":"高山族","en":"Gaoshan"},"24":{"zh-CN":"拉祜族","en":"Lahu"},"25":{"zh-CN":"水族","en":"Sui"},"26":{"zh-CN":"东乡族","en":"Dongxiang"},"27":{"zh-CN":"纳西族","en":"Naxi"},"28":{"zh-CN":"景颇族","en":"Jingpo"},"29":{"zh-CN":"柯尔克孜族","en":"Kirgiz"},"30":{"zh-CN":"土族","en":"Tu"},"31":{"zh-CN":"达斡尔族","en":"Daur"},"32":{"zh-CN":"仫佬族","en":"Mulao"},"33":{"zh-CN":"羌族","en":"Qiang"},"34":{"zh-CN":"布朗族","en":"Blang"},"35":{"zh-CN":"撒拉族","en":"Salar"},"36":{"zh-CN":"毛南族","en":"Maonan"},"37":{"zh-CN":"仡佬族","en":"Gelao"},"38":{"zh-CN":"锡伯族","en":"Xibe"},"39":{"zh-CN":"阿昌族","en":"Achang"},"40":{"zh-CN":"普米族","en":"Pumi"},"41":{"zh-CN":"塔吉克族","en":"Tajik"},"42":{"zh-CN":"怒族","en":"Nu"},"43":{"zh-CN":"乌孜别克族","en":"Uzbek"},"44":{"zh-CN":"俄罗斯族","en":"Russ"},"45":{"zh-CN":"鄂温克族","en":"Ewenki"},"46":{"zh-CN":"德昂族","en":"Deang"},"47":{"zh-CN":"保安族","en":"Bonan"},"48":{"zh-CN":"裕固族","en":"Yugur"},"49":{"zh-CN":"京族","en":"Gin"},"50":{"zh-CN":"塔塔尔族","en":"Tatar"},"51":{"zh-CN":"独龙族","en":"Derung"},"52":{"zh-CN":"鄂伦春族","en":"Oroqen"},"53":{"zh-CN":"赫哲族","en":"Hezhen"},"54":{"zh-CN":"门巴族","en":"Monba"},"55":{"zh-CN":"珞巴族","en":"Lhoba"},"56":{"zh-CN":"基诺族","en":"Jino"},"97":{"zh-CN":"其他未识别民族","en":"Other unidentified ethnic group"},"98":{"zh-CN":"外国血统中国籍人士","en":"Chinese citizen of foreign origin"},"01":{"zh-CN":"汉族","en":"Han"},"02":{"zh-CN":"蒙古族","en":"Mongol"},"03":{"zh-CN":"回族","en":"Hui"},"04":{"zh-CN":"藏族","en":"Zang"},"05":{"zh-CN":"维吾尔族","en":"Uygur"},"06":{"zh-CN":"苗族","en":"Miao"},"07":{"zh-CN":"彝族","en":"Yi"},"08":{"zh-CN":"壮族","en":"Zhuang"},"09":{"zh-CN":"布依族","en":"Buyei"}},"examples":["01","05","98"],"x-examples-invalid":[{"data":"1","codes":["enum"]},{"data":"57","codes":["enum"]},{"data":"汉族","codes":["enum"]},{"data":"HA","codes":["enum"]}]};
 
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://govex.dev/specs/data/v1/code-ethnicity.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate23.evaluated;
+const evaluated0 = validate26.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -396,7 +3210,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((((((((((((((((((((((((((((((((((((((((((((((((((((((data === "10") || (data === "11")) || (data === "12")) || (data === "13")) || (data === "14")) || (data === "15")) || (data === "16")) || (data === "17")) || (data === "18")) || (data === "19")) || (data === "20")) || (data === "21")) || (data === "22")) || (data === "23")) || (data === "24")) || (data === "25")) || (data === "26")) || (data === "27")) || (data === "28")) || (data === "29")) || (data === "30")) || (data === "31")) || (data === "32")) || (data === "33")) || (data === "34")) || (data === "35")) || (data === "36")) || (data === "37")) || (data === "38")) || (data === "39")) || (data === "40")) || (data === "41")) || (data === "42")) || (data === "43")) || (data === "44")) || (data === "45")) || (data === "46")) || (data === "47")) || (data === "48")) || (data === "49")) || (data === "50")) || (data === "51")) || (data === "52")) || (data === "53")) || (data === "54")) || (data === "55")) || (data === "56")) || (data === "97")) || (data === "98")) || (data === "01")) || (data === "02")) || (data === "03")) || (data === "04")) || (data === "05")) || (data === "06")) || (data === "07")) || (data === "08")) || (data === "09"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -405,19 +3219,19 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate23.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
-validate23.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate26.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const v_code_sex = validate24;
-const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/code-sex.schema.json","title":"性别代码","description":"人的性别代码(GB/T 2261.1-2003):0 未知的性别、1 男、2 女、9 未说明的性别。公民身份号码的顺序码只能推出 1 或 2。","x-title-en":"Sex code","x-description-en":"Code of human sex (GB/T 2261.1-2003): 0 not known, 1 male, 2 female, 9 not stated. A resident ID sequence number yields only 1 or 2.","x-version":"1.0.0","x-standard":"GB/T 2261.1-2003 个人基本信息分类与代码 第1部分:人的性别代码","type":"string","enum":["0","1","2","9"],"x-enum-labels":{"0":{"zh-CN":"未知的性别","en":"Not known"},"1":{"zh-CN":"男","en":"Male"},"2":{"zh-CN":"女","en":"Female"},"9":{"zh-CN":"未说明的性别","en":"Not stated"}},"examples":["1","2"],"x-examples-invalid":[{"data":"3","codes":["enum"]},{"data":1,"codes":["type","enum"]},{"data":"男","codes":["enum"]}]};
+export const v_code_sex = validate27;
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/code-sex.schema.json","title":"性别代码","description":"人的性别代码(GB/T 2261.1-2003):0 未知的性别、1 男、2 女、9 未说明的性别。公民身份号码的顺序码只能推出 1 或 2。","x-title-en":"Sex code","x-description-en":"Code of human sex (GB/T 2261.1-2003): 0 not known, 1 male, 2 female, 9 not stated. A resident ID sequence number yields only 1 or 2.","x-version":"1.0.0","x-standard":"GB/T 2261.1-2003 个人基本信息分类与代码 第1部分:人的性别代码","type":"string","enum":["0","1","2","9"],"x-enum-labels":{"0":{"zh-CN":"未知的性别","en":"Not known"},"1":{"zh-CN":"男","en":"Male"},"2":{"zh-CN":"女","en":"Female"},"9":{"zh-CN":"未说明的性别","en":"Not stated"}},"examples":["1","2"],"x-examples-invalid":[{"data":"3","codes":["enum"]},{"data":1,"codes":["type","enum"]},{"data":"男","codes":["enum"]}]};
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://govex.dev/specs/data/v1/code-sex.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate24.evaluated;
+const evaluated0 = validate27.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -435,7 +3249,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((data === "0") || (data === "1")) || (data === "2")) || (data === "9"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema37.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -444,13 +3258,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate24.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
-validate24.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate27.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 export const v_elements = validate21;
-const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/elements.schema.json","title":"数据元","description":"政务信息资源共享交换使用的通用数据元(标识符、日期、金额、姓名、联系方式等)。本文件只是数据元的集合,各记录规范通过 \"elements.schema.json#/$defs/<名称>\" 引用其中的定义;根模式本身不约束取值。","x-title-en":"Data elements","x-description-en":"Common data elements of government information-resource sharing and exchange (identifiers, dates, money, names, contact details). This file is a collection: record specs reference its definitions as \"elements.schema.json#/$defs/<name>\"; the root schema itself does not constrain a value.","x-version":"1.0.0","examples":["11010519491231002X","91350100M000100Y43","2024-03-01"],"$defs":{"residentId":{"title":"公民身份号码","description":"18 位公民身份号码:6 位地址码(签发时有效的 GB/T 2260 行政区划代码,历史代码合法)、8 位出生日期、3 位顺序码(奇数为男、偶数为女)和 1 位校验码(ISO 7064 MOD 11-2,可为 X)。15 位旧号码默认不接受。","x-title-en":"Citizen identity number","x-description-en":"18-character resident ID: 6-digit address code (the GB/T 2260 code in force when issued, so historical codes are valid), 8-digit birth date, 3-digit sequence (odd = male, even = female) and a check character (ISO 7064 MOD 11-2, may be X). Legacy 15-digit numbers are not accepted by default.","x-standard":"GB 11643-1999 公民身份号码","type":"string","format":"cn-resident-id","examples":["11010519491231002X","440524188001010014","370102198506120033"],"x-examples-invalid":[{"data":"110105194912310021","codes":["invalid_check_character"]},{"data":"11010519491331002X","codes":["invalid_birth_date"]},{"data":"11010549123100","codes":["invalid_length"]}]},"uscc":{"title":"统一社会信用代码","description":"18 位统一社会信用代码:第 1 位登记管理部门代码、第 2 位机构类别代码、第 3-8 位登记管理机关行政区划代码、第 9-17 位主体标识码(组织机构代码)、第 18 位校验码。字符集为 0-9 和除 I、O、Z、S、V 以外的大写字母。","x-title-en":"Unified social credit code","x-description-en":"18-character unified social credit code: position 1 registration authority, position 2 entity type, positions 3-8 division code of the registering office, positions 9-17 the subject identifier (an organization code), position 18 the check character. Charset: digits and uppercase letters except I, O, Z, S, V.","x-standard":"GB 32100-2015 法人和其他组织统一社会信用代码编码规则","type":"string","format":"cn-uscc","examples":["91350100M000100Y43","11370000MB1234562A","91370102MA3C00011F"],"x-examples-invalid":[{"data":"91350100M000100Y4Z","codes":["invalid_check_character"]},{"data":"91350100M000100Y4","codes":["invalid_length"]}]},"orgCode":{"title":"组织机构代码","description":"9 位组织机构代码:8 位本体代码(数字或大写字母)和 1 位校验码(数字或 X)。书写时常在第 8、9 位之间加连字符,交换时不带连字符。","x-title-en":"Organization code","x-description-en":"9-character organization code: 8 body characters (digits or uppercase letters) and a check character (digit or X). Often written with a hyphen before the check character; exchanged without it.","x-standard":"GB 11714-1997 全国组织机构代码编制规则","type":"string","format":"cn-org-code","examples":["M000100Y4","MB1234562"],"x-examples-invalid":[{"data":"M000100Y5","codes":["invalid_check_character"]}]},"divisionCode":{"title":"行政区划代码","description":"6 位县级及以上行政区划代码:第 1-2 位省级、第 3-4 位地级、第 5-6 位县级。以民政部公布的代码为准;国家统计局的统计用区划代码(如开发区)不是 GB/T 2260 代码。","x-title-en":"Administrative division code","x-description-en":"6-digit county-level-or-above division code: digits 1-2 province, 3-4 prefecture, 5-6 county. The Ministry of Civil Affairs list is the authority; NBS statistical codes (such as development zones) are not GB/T 2260 codes.","x-standard":"GB/T 2260 中华人民共和国行政区划代码","type":"string","format":"cn-admin-division","examples":["370102","110105","370000"],"x-examples-invalid":[{"data":"130171","codes":["unknown_division_code"]},{"data":"37010","codes":["invalid_length"]}]},"mobile":{"title":"手机号码","description":"中国大陆 11 位手机号码,不含国家代码和分隔符。","x-title-en":"Mobile phone number","x-description-en":"Mainland China 11-digit mobile number, without country code or separators.","type":"string","format":"cn-mobile","examples":["13912345678","18612340000"],"x-examples-invalid":[{"data":"12912345678","codes":["invalid_mobile"]}]},"phone":{"title":"固定电话号码","description":"固定电话号码:以 0 开头的 3-4 位长途区号、可选的连字符、7-8 位本地号码,可带以连字符分隔的 1-6 位分机号。","x-title-en":"Landline phone number","x-description-en":"Landline number: a 3-4 digit trunk area code starting with 0, an optional hyphen, a 7-8 digit local number, optionally a hyphen and a 1-6 digit extension.","type":"string","pattern":"^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$","maxLength":20,"examples":["0531-86123456","01065001234","0755-26501234-801"],"x-examples-invalid":[{"data":"86123456","codes":["pattern"]}]},"email":{"title":"电子邮箱","description":"电子邮件地址(RFC 5321 地址语法)。","x-title-en":"Email address","x-description-en":"Email address (RFC 5321 address syntax).","x-standard":"RFC 5321 §4.1.2","type":"string","format":"email","maxLength":254,"examples":["contact@example.gov.cn"],"x-examples-invalid":[{"data":"contact@","codes":["invalid_email"]}]},"uri":{"title":"统一资源标识符","description":"绝对 URI,通常为 https 地址。","x-title-en":"URI","x-description-en":"Absolute URI, usually an https address.","x-standard":"RFC 3986","type":"string","format":"uri","maxLength":2048,"examples":["https://data.example.gov.cn/catalog/11000-A00034VG345"],"x-examples-invalid":[{"data":"not a uri","codes":["invalid_uri"]}]},"date":{"title":"日期","description":"公历日期,格式 YYYY-MM-DD。","x-title-en":"Date","x-description-en":"Gregorian calendar date, YYYY-MM-DD.","x-standard":"RFC 3339 §5.6 full-date; GB/T 7408","type":"string","format":"date","examples":["2024-03-01"],"x-examples-invalid":[{"data":"2023-02-29","codes":["invalid_date"]},{"data":"2024/03/01","codes":["invalid_date"]}]},"dateTime":{"title":"日期时间","description":"带时区偏移的日期时间,格式 YYYY-MM-DDThh:mm:ss[.s]±hh:mm 或以 Z 结尾;北京时间写作 +08:00。","x-title-en":"Date and time","x-description-en":"Date and time with a time-zone offset, YYYY-MM-DDThh:mm:ss[.s]±hh:mm or ending in Z; Beijing time is +08:00.","x-standard":"RFC 3339 §5.6 date-time; GB/T 7408","type":"string","format":"date-time","examples":["2024-03-01T09:30:00+08:00"],"x-examples-invalid":[{"data":"2024-03-01 09:30:00","codes":["invalid_date_time"]}]},"money":{"title":"金额","description":"非负金额,以十进制字符串表示以免浮点误差:整数部分无前导零,最多 2 位小数。币种默认为人民币(CNY),单位默认为元;引用处在说明中注明单位(如万元)。","x-title-en":"Amount of money","x-description-en":"Non-negative amount as a decimal string, avoiding floating-point error: no leading zeros in the integer part, at most 2 decimals. The currency is CNY unless a currency field says otherwise and the unit is yuan; a referencing field states its unit (such as 10,000 yuan) in its description.","type":"string","pattern":"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$","maxLength":21,"examples":["0","100","1234.5","99.99"],"x-examples-invalid":[{"data":"1.234","codes":["pattern"]},{"data":"-5","codes":["pattern"]},{"data":100,"codes":["type"]}]},"currency":{"title":"币种","description":"ISO 4217 三位字母币种代码,默认为 CNY(人民币)。","x-title-en":"Currency","x-description-en":"ISO 4217 three-letter currency code; CNY (renminbi) by default.","x-standard":"GB/T 12406 (ISO 4217) 表示货币的代码","type":"string","pattern":"^[A-Z]{3}$","default":"CNY","examples":["CNY","USD"],"x-examples-invalid":[{"data":"cny","codes":["pattern"]}]},"personName":{"title":"姓名","description":"自然人姓名,最长 50 个字符(按 Unicode 码点计数,CJK 扩展 B 等增补平面汉字算 1 个字符且合法)。少数民族和外国人姓名可含间隔号“·”和空格;首尾不得为空白。","x-title-en":"Personal name","x-description-en":"Name of a natural person, at most 50 characters counted as Unicode code points (supplementary-plane CJK characters such as Extension B count as one and are legal). Minority and foreign names may contain the middle dot \"·\" and spaces; no leading or trailing whitespace.","type":"string","minLength":1,"maxLength":50,"pattern":"^\\S(.*\\S)?$","examples":["张三","王𠀾","阿依古丽·买买提","Maria Garcia"],"x-examples-invalid":[{"data":"","codes":["min_length","pattern"]},{"data":" 张三","codes":["pattern"]},{"data":"张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张","codes":["max_length"]}]},"organizationName":{"title":"单位名称","description":"法人或其他组织、政府部门的全称,最长 200 个字符。","x-title-en":"Organization name","x-description-en":"Full name of a legal entity, other organization or government department, at most 200 characters.","type":"string","minLength":1,"maxLength":200,"pattern":"^\\S(.*\\S)?$","examples":["济南市历下区示例科技有限公司","山东省示例厅"],"x-examples-invalid":[{"data":"","codes":["min_length","pattern"]}]},"postalCode":{"title":"邮政编码","description":"6 位邮政编码。","x-title-en":"Postal code","x-description-en":"6-digit postal code.","x-standard":"GB/T 4758","type":"string","pattern":"^[0-9]{6}$","examples":["250011"],"x-examples-invalid":[{"data":"25001","codes":["pattern"]}]},"resourceCode":{"title":"信息资源代码","description":"政务信息资源代码,写作“前段码/后段码”:前段码为分类代码(类 1 位、项 2 位,其后为目、细目代码),后段码为顺序码,均为可变长度。","x-title-en":"Information resource code","x-description-en":"Government information resource code written \"prefix/suffix\": the prefix is the classification code (1-digit 类, 2-digit 项, then the 目 and 细目 codes), the suffix a sequence number, both of variable length.","x-standard":"政务信息资源目录编制指南(试行)(发改高技〔2017〕1272号); GB/T 21063.3-2007 信息资源标识符","type":"string","pattern":"^[1-3][0-9]{2}[0-9A-Z]{0,29}/[0-9A-Z]{1,32}$","maxLength":64,"examples":["11000/A00034VG345","301001/000001"],"x-examples-invalid":[{"data":"11000-A00034VG345","codes":["pattern"]},{"data":"41000/A1","codes":["pattern"]}]},"contact":{"title":"联系人","description":"联系人及其联系方式。","x-title-en":"Contact","x-description-en":"A contact person and how to reach them.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/$defs/personName","title":"联系人姓名","description":"联系人姓名。","x-title-en":"Contact name","x-description-en":"Name of the contact person."},"organization":{"$ref":"#/$defs/organizationName","title":"所在单位","description":"联系人所在单位或部门。","x-title-en":"Organization","x-description-en":"Organization or department of the contact person."},"phone":{"$ref":"#/$defs/phone","title":"固定电话","description":"联系人固定电话。","x-title-en":"Landline","x-description-en":"Landline of the contact person."},"mobile":{"$ref":"#/$defs/mobile","title":"手机号码","description":"联系人手机号码。","x-title-en":"Mobile","x-description-en":"Mobile number of the contact person."},"email":{"$ref":"#/$defs/email","title":"电子邮箱","description":"联系人电子邮箱。","x-title-en":"Email","x-description-en":"Email address of the contact person."}},"examples":[{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456","email":"contact@example.gov.cn"}],"x-examples-invalid":[{"data":{"organization":"山东省示例厅"},"codes":["required"]},{"data":{"name":"李四","fax":"0531-86123457"},"codes":["additional_properties"]}]}}};
+const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/elements.schema.json","title":"数据元","description":"政务信息资源共享交换使用的通用数据元(标识符、日期、金额、姓名、联系方式等)。本文件只是数据元的集合,各记录规范通过 \"elements.schema.json#/$defs/<名称>\" 引用其中的定义;根模式本身不约束取值。","x-title-en":"Data elements","x-description-en":"Common data elements of government information-resource sharing and exchange (identifiers, dates, money, names, contact details). This file is a collection: record specs reference its definitions as \"elements.schema.json#/$defs/<name>\"; the root schema itself does not constrain a value.","x-version":"1.0.0","examples":["11010519491231002X","91350100M000100Y43","2024-03-01"],"$defs":{"residentId":{"title":"公民身份号码","description":"18 位公民身份号码:6 位地址码(签发时有效的 GB/T 2260 行政区划代码,历史代码合法)、8 位出生日期、3 位顺序码(奇数为男、偶数为女)和 1 位校验码(ISO 7064 MOD 11-2,可为 X)。15 位旧号码默认不接受。","x-title-en":"Citizen identity number","x-description-en":"18-character resident ID: 6-digit address code (the GB/T 2260 code in force when issued, so historical codes are valid), 8-digit birth date, 3-digit sequence (odd = male, even = female) and a check character (ISO 7064 MOD 11-2, may be X). Legacy 15-digit numbers are not accepted by default.","x-standard":"GB 11643-1999 公民身份号码","type":"string","format":"cn-resident-id","examples":["11010519491231002X","440524188001010014","370102198506120033"],"x-examples-invalid":[{"data":"110105194912310021","codes":["invalid_check_character"]},{"data":"11010519491331002X","codes":["invalid_birth_date"]},{"data":"11010549123100","codes":["invalid_length"]}]},"uscc":{"title":"统一社会信用代码","description":"18 位统一社会信用代码:第 1 位登记管理部门代码、第 2 位机构类别代码、第 3-8 位登记管理机关行政区划代码、第 9-17 位主体标识码(组织机构代码)、第 18 位校验码。字符集为 0-9 和除 I、O、Z、S、V 以外的大写字母。","x-title-en":"Unified social credit code","x-description-en":"18-character unified social credit code: position 1 registration authority, position 2 entity type, positions 3-8 division code of the registering office, positions 9-17 the subject identifier (an organization code), position 18 the check character. Charset: digits and uppercase letters except I, O, Z, S, V.","x-standard":"GB 32100-2015 法人和其他组织统一社会信用代码编码规则","type":"string","format":"cn-uscc","examples":["91350100M000100Y43","11370000MB1234562A","91370102MA3C00011F"],"x-examples-invalid":[{"data":"91350100M000100Y44","codes":["invalid_check_character"]},{"data":"91350100M000100Y4","codes":["invalid_length"]},{"data":"91350100M000100Y4I","codes":["invalid_character"]}]},"orgCode":{"title":"组织机构代码","description":"9 位组织机构代码:8 位本体代码(数字或大写字母)和 1 位校验码(数字或 X)。书写时常在第 8、9 位之间加连字符,交换时不带连字符。","x-title-en":"Organization code","x-description-en":"9-character organization code: 8 body characters (digits or uppercase letters) and a check character (digit or X). Often written with a hyphen before the check character; exchanged without it.","x-standard":"GB 11714-1997 全国组织机构代码编制规则","type":"string","format":"cn-org-code","examples":["M000100Y4","MB1234562"],"x-examples-invalid":[{"data":"M000100Y5","codes":["invalid_check_character"]}]},"divisionCode":{"title":"行政区划代码","description":"6 位县级及以上行政区划代码:第 1-2 位省级、第 3-4 位地级、第 5-6 位县级。以民政部公布的代码为准;国家统计局的统计用区划代码(如开发区)不是 GB/T 2260 代码。","x-title-en":"Administrative division code","x-description-en":"6-digit county-level-or-above division code: digits 1-2 province, 3-4 prefecture, 5-6 county. The Ministry of Civil Affairs list is the authority; NBS statistical codes (such as development zones) are not GB/T 2260 codes.","x-standard":"GB/T 2260 中华人民共和国行政区划代码","type":"string","format":"cn-admin-division","examples":["370102","110105","370000"],"x-examples-invalid":[{"data":"130171","codes":["unknown_division_code"]},{"data":"37010","codes":["invalid_length"]}]},"mobile":{"title":"手机号码","description":"中国大陆 11 位手机号码,不含国家代码和分隔符。","x-title-en":"Mobile phone number","x-description-en":"Mainland China 11-digit mobile number, without country code or separators.","type":"string","format":"cn-mobile","examples":["13912345678","18612340000"],"x-examples-invalid":[{"data":"12912345678","codes":["invalid_mobile"]}]},"phone":{"title":"固定电话号码","description":"固定电话号码:以 0 开头的 3-4 位长途区号、可选的连字符、7-8 位本地号码,可带以连字符分隔的 1-6 位分机号。","x-title-en":"Landline phone number","x-description-en":"Landline number: a 3-4 digit trunk area code starting with 0, an optional hyphen, a 7-8 digit local number, optionally a hyphen and a 1-6 digit extension.","type":"string","pattern":"^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$","maxLength":20,"examples":["0531-86123456","01065001234","0755-26501234-801"],"x-examples-invalid":[{"data":"86123456","codes":["pattern"]}]},"email":{"title":"电子邮箱","description":"电子邮件地址(RFC 5321 地址语法)。","x-title-en":"Email address","x-description-en":"Email address (RFC 5321 address syntax).","x-standard":"RFC 5321 §4.1.2","type":"string","format":"email","maxLength":254,"examples":["contact@example.gov.cn"],"x-examples-invalid":[{"data":"contact@","codes":["invalid_email"]}]},"uri":{"title":"统一资源标识符","description":"绝对 URI,通常为 https 地址。","x-title-en":"URI","x-description-en":"Absolute URI, usually an https address.","x-standard":"RFC 3986","type":"string","format":"uri","maxLength":2048,"examples":["https://data.example.gov.cn/catalog/11000-A00034VG345"],"x-examples-invalid":[{"data":"not a uri","codes":["invalid_uri"]}]},"date":{"title":"日期","description":"公历日期,格式 YYYY-MM-DD。","x-title-en":"Date","x-description-en":"Gregorian calendar date, YYYY-MM-DD.","x-standard":"RFC 3339 §5.6 full-date; GB/T 7408","type":"string","format":"date","examples":["2024-03-01"],"x-examples-invalid":[{"data":"2023-02-29","codes":["invalid_date"]},{"data":"2024/03/01","codes":["invalid_date"]}]},"dateTime":{"title":"日期时间","description":"带时区偏移的日期时间,格式 YYYY-MM-DDThh:mm:ss[.s]±hh:mm 或以 Z 结尾;北京时间写作 +08:00。","x-title-en":"Date and time","x-description-en":"Date and time with a time-zone offset, YYYY-MM-DDThh:mm:ss[.s]±hh:mm or ending in Z; Beijing time is +08:00.","x-standard":"RFC 3339 §5.6 date-time; GB/T 7408","type":"string","format":"date-time","examples":["2024-03-01T09:30:00+08:00"],"x-examples-invalid":[{"data":"2024-03-01 09:30:00","codes":["invalid_date_time"]}]},"money":{"title":"金额","description":"非负金额,以十进制字符串表示以免浮点误差:整数部分无前导零,最多 2 位小数。币种默认为人民币(CNY),单位默认为元;引用处在说明中注明单位(如万元)。","x-title-en":"Amount of money","x-description-en":"Non-negative amount as a decimal string, avoiding floating-point error: no leading zeros in the integer part, at most 2 decimals. The currency is CNY unless a currency field says otherwise and the unit is yuan; a referencing field states its unit (such as 10,000 yuan) in its description.","type":"string","pattern":"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$","maxLength":21,"examples":["0","100","1234.5","99.99"],"x-examples-invalid":[{"data":"1.234","codes":["pattern"]},{"data":"-5","codes":["pattern"]},{"data":100,"codes":["type"]}]},"currency":{"title":"币种","description":"ISO 4217 三位字母币种代码,默认为 CNY(人民币)。","x-title-en":"Currency","x-description-en":"ISO 4217 three-letter currency code; CNY (renminbi) by default.","x-standard":"GB/T 12406 (ISO 4217) 表示货币的代码","type":"string","pattern":"^[A-Z]{3}$","default":"CNY","examples":["CNY","USD"],"x-examples-invalid":[{"data":"cny","codes":["pattern"]}]},"personName":{"title":"姓名","description":"自然人姓名,最长 50 个字符(按 Unicode 码点计数,CJK 扩展 B 等增补平面汉字算 1 个字符且合法)。少数民族和外国人姓名可含间隔号“·”和空格;首尾不得为空白。","x-title-en":"Personal name","x-description-en":"Name of a natural person, at most 50 characters counted as Unicode code points (supplementary-plane CJK characters such as Extension B count as one and are legal). Minority and foreign names may contain the middle dot \"·\" and spaces; no leading or trailing whitespace.","type":"string","minLength":1,"maxLength":50,"pattern":"^\\S(.*\\S)?$","examples":["张三","王𠀾","阿依古丽·买买提","Maria Garcia"],"x-examples-invalid":[{"data":"","codes":["min_length","pattern"]},{"data":" 张三","codes":["pattern"]},{"data":"张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张","codes":["max_length"]}]},"organizationName":{"title":"单位名称","description":"法人或其他组织、政府部门的全称,最长 200 个字符。","x-title-en":"Organization name","x-description-en":"Full name of a legal entity, other organization or government department, at most 200 characters.","type":"string","minLength":1,"maxLength":200,"pattern":"^\\S(.*\\S)?$","examples":["济南市历下区示例科技有限公司","山东省示例厅"],"x-examples-invalid":[{"data":"","codes":["min_length","pattern"]}]},"postalCode":{"title":"邮政编码","description":"6 位邮政编码。","x-title-en":"Postal code","x-description-en":"6-digit postal code.","x-standard":"GB/T 4758","type":"string","pattern":"^[0-9]{6}$","examples":["250011"],"x-examples-invalid":[{"data":"25001","codes":["pattern"]}]},"resourceCode":{"title":"信息资源代码","description":"政务信息资源代码,写作“前段码/后段码”:前段码为分类代码(类 1 位、项 2 位,其后为目、细目代码),后段码为顺序码,均为可变长度。","x-title-en":"Information resource code","x-description-en":"Government information resource code written \"prefix/suffix\": the prefix is the classification code (1-digit 类, 2-digit 项, then the 目 and 细目 codes), the suffix a sequence number, both of variable length.","x-standard":"政务信息资源目录编制指南(试行)(发改高技〔2017〕1272号); GB/T 21063.3-2007 信息资源标识符","type":"string","pattern":"^[1-3][0-9]{2}[0-9A-Z]{0,29}/[0-9A-Z]{1,32}$","maxLength":64,"examples":["11000/A00034VG345","301001/000001"],"x-examples-invalid":[{"data":"11000-A00034VG345","codes":["pattern"]},{"data":"41000/A1","codes":["pattern"]}]},"contact":{"title":"联系人","description":"联系人及其联系方式。","x-title-en":"Contact","x-description-en":"A contact person and how to reach them.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/$defs/personName","title":"联系人姓名","description":"联系人姓名。","x-title-en":"Contact name","x-description-en":"Name of the contact person."},"organization":{"$ref":"#/$defs/organizationName","title":"所在单位","description":"联系人所在单位或部门。","x-title-en":"Organization","x-description-en":"Organization or department of the contact person."},"phone":{"$ref":"#/$defs/phone","title":"固定电话","description":"联系人固定电话。","x-title-en":"Landline","x-description-en":"Landline of the contact person."},"mobile":{"$ref":"#/$defs/mobile","title":"手机号码","description":"联系人手机号码。","x-title-en":"Mobile","x-description-en":"Mobile number of the contact person."},"email":{"$ref":"#/$defs/email","title":"电子邮箱","description":"联系人电子邮箱。","x-title-en":"Email","x-description-en":"Email address of the contact person."}},"examples":[{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456","email":"contact@example.gov.cn"}],"x-examples-invalid":[{"data":{"organization":"山东省示例厅"},"codes":["required"]},{"data":{"name":"李四","fax":"0531-86123457"},"codes":["additional_properties"]}]}}};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://govex.dev/specs/data/v1/elements.schema.json" */;
@@ -459,27 +3273,678 @@ return true;
 }
 validate21.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const v_person = validate25;
-const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/person.schema.json","title":"自然人","description":"自然人基础信息。国籍为中国(CHN)或未填时必须有公民身份号码;交叉校验规则 person-resident-id 要求出生日期和性别与公民身份号码一致。","x-title-en":"Natural person","x-description-en":"Basic record of a natural person. A resident ID is required when the nationality is China (CHN) or not given; the cross-field rule person-resident-id requires the birth date and sex to agree with the resident ID.","x-version":"1.0.0","x-govex-rules":["person-resident-id"],"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"elements.schema.json#/$defs/personName","title":"姓名","description":"姓名,以身份证件上的姓名为准。","x-title-en":"Name","x-description-en":"Name as written on the identity document."},"formerNames":{"title":"曾用名","description":"曾经使用过的姓名。","x-title-en":"Former names","x-description-en":"Names used before.","type":"array","items":{"$ref":"elements.schema.json#/$defs/personName"},"uniqueItems":true,"maxItems":20},"residentId":{"$ref":"elements.schema.json#/$defs/residentId","title":"公民身份号码","description":"18 位公民身份号码。国籍为中国或未填时必填。","x-title-en":"Resident ID","x-description-en":"18-character resident ID. Required when the nationality is China or not given.","x-standard":"GB 11643-1999"},"sex":{"$ref":"code-sex.schema.json","title":"性别","description":"性别代码;有公民身份号码时必须与其顺序码的奇偶一致(奇数为 1 男、偶数为 2 女)。","x-title-en":"Sex","x-description-en":"Sex code; with a resident ID it must agree with the parity of its sequence number (odd = 1 male, even = 2 female).","x-standard":"GB/T 2261.1-2003"},"ethnicity":{"$ref":"code-ethnicity.schema.json","title":"民族","description":"民族代码。","x-title-en":"Ethnic group","x-description-en":"Ethnic group code.","x-standard":"GB 3304-1991"},"birthDate":{"$ref":"elements.schema.json#/$defs/date","title":"出生日期","description":"出生日期;有公民身份号码时必须与其第 7-14 位一致。","x-title-en":"Birth date","x-description-en":"Date of birth; with a resident ID it must equal its digits 7-14."},"nationality":{"$ref":"code-country.schema.json","title":"国籍","description":"国籍代码(三位字母),中国为 CHN;未填视为中国。","x-title-en":"Nationality","x-description-en":"Nationality as a three-letter country code, CHN for China; absent means China.","x-standard":"GB/T 2659-2000","default":"CHN"},"domicile":{"$ref":"address.schema.json","title":"户籍地址","description":"户口登记地址。","x-title-en":"Household registration address","x-description-en":"Address of the household registration (hukou)."},"residence":{"$ref":"address.schema.json","title":"现住址","description":"经常居住地址。","x-title-en":"Current residence","x-description-en":"Address of habitual residence."},"mobile":{"$ref":"elements.schema.json#/$defs/mobile","title":"手机号码","description":"本人手机号码。","x-title-en":"Mobile","x-description-en":"The person's mobile number."},"phone":{"$ref":"elements.schema.json#/$defs/phone","title":"固定电话","description":"本人固定电话。","x-title-en":"Landline","x-description-en":"The person's landline."},"email":{"$ref":"elements.schema.json#/$defs/email","title":"电子邮箱","description":"本人电子邮箱。","x-title-en":"Email","x-description-en":"The person's email address."},"deceased":{"title":"是否死亡","description":"是否已登记死亡。","x-title-en":"Deceased","x-description-en":"Whether a death has been registered.","type":"boolean","default":false},"deathDate":{"$ref":"elements.schema.json#/$defs/date","title":"死亡日期","description":"登记的死亡日期;仅在已死亡时填写。","x-title-en":"Date of death","x-description-en":"Registered date of death; only for a deceased person."}},"allOf":[{"if":{"properties":{"nationality":{"const":"CHN"}}},"then":{"required":["residentId"]}},{"if":{"required":["deathDate"]},"then":{"properties":{"deceased":{"const":true}},"required":["deceased"]}}],"examples":[{"name":"张三","residentId":"370102198506120033","sex":"1","ethnicity":"01","birthDate":"1985-06-12","nationality":"CHN","domicile":{"divisionCode":"370102","province":"山东省","city":"济南市","county":"历下区","detail":"示例路 1 号 2 单元 301 室"},"mobile":"13912345678"},{"name":"王𠀾","residentId":"11010519491231002X","sex":"2","birthDate":"1949-12-31","residence":{"divisionCode":"110105","province":"北京市","county":"朝阳区"}},{"name":"Maria Garcia","nationality":"ESP","sex":"2","email":"maria@example.com"}],"x-examples-invalid":[{"data":{"residentId":"370102198506120033"},"codes":["required"]},{"data":{"name":"张三"},"codes":["required"]},{"data":{"name":"张三","nationality":"CHN"},"codes":["required"]},{"data":{"name":"张三","residentId":"370102198506120034"},"codes":["invalid_check_character"]},{"data":{"name":"张三","residentId":"370102198506120033","sex":"M"},"codes":["enum"]},{"data":{"name":"张三","residentId":"370102198506120033","birthDate":"1985-13-01"},"codes":["invalid_date"]},{"data":{"name":"张三","residentId":"370102198506120033","ethnicity":"57"},"codes":["enum"]},{"data":{"name":"张三","residentId":"370102198506120033","idCard":"370102198506120033"},"codes":["additional_properties"]},{"data":{"name":"张三","residentId":"370102198506120033","deathDate":"2020-01-01"},"codes":["required"]},{"data":{"name":"Maria Garcia","nationality":"XXX"},"codes":["enum"]}]};
-const schema39 = {"title":"姓名","description":"自然人姓名,最长 50 个字符(按 Unicode 码点计数,CJK 扩展 B 等增补平面汉字算 1 个字符且合法)。少数民族和外国人姓名可含间隔号“·”和空格;首尾不得为空白。","x-title-en":"Personal name","x-description-en":"Name of a natural person, at most 50 characters counted as Unicode code points (supplementary-plane CJK characters such as Extension B count as one and are legal). Minority and foreign names may contain the middle dot \"·\" and spaces; no leading or trailing whitespace.","type":"string","minLength":1,"maxLength":50,"pattern":"^\\S(.*\\S)?$","examples":["张三","王𠀾","阿依古丽·买买提","Maria Garcia"],"x-examples-invalid":[{"data":"","codes":["min_length","pattern"]},{"data":" 张三","codes":["pattern"]},{"data":"张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张","codes":["max_length"]}]};
-const schema41 = {"title":"公民身份号码","description":"18 位公民身份号码:6 位地址码(签发时有效的 GB/T 2260 行政区划代码,历史代码合法)、8 位出生日期、3 位顺序码(奇数为男、偶数为女)和 1 位校验码(ISO 7064 MOD 11-2,可为 X)。15 位旧号码默认不接受。","x-title-en":"Citizen identity number","x-description-en":"18-character resident ID: 6-digit address code (the GB/T 2260 code in force when issued, so historical codes are valid), 8-digit birth date, 3-digit sequence (odd = male, even = female) and a check character (ISO 7064 MOD 11-2, may be X). Legacy 15-digit numbers are not accepted by default.","x-standard":"GB 11643-1999 公民身份号码","type":"string","format":"cn-resident-id","examples":["11010519491231002X","440524188001010014","370102198506120033"],"x-examples-invalid":[{"data":"110105194912310021","codes":["invalid_check_character"]},{"data":"11010519491331002X","codes":["invalid_birth_date"]},{"data":"11010549123100","codes":["invalid_length"]}]};
-const schema44 = {"title":"日期","description":"公历日期,格式 YYYY-MM-DD。","x-title-en":"Date","x-description-en":"Gregorian calendar date, YYYY-MM-DD.","x-standard":"RFC 3339 §5.6 full-date; GB/T 7408","type":"string","format":"date","examples":["2024-03-01"],"x-examples-invalid":[{"data":"2023-02-29","codes":["invalid_date"]},{"data":"2024/03/01","codes":["invalid_date"]}]};
-const schema46 = {"title":"手机号码","description":"中国大陆 11 位手机号码,不含国家代码和分隔符。","x-title-en":"Mobile phone number","x-description-en":"Mainland China 11-digit mobile number, without country code or separators.","type":"string","format":"cn-mobile","examples":["13912345678","18612340000"],"x-examples-invalid":[{"data":"12912345678","codes":["invalid_mobile"]}]};
-const schema47 = {"title":"固定电话号码","description":"固定电话号码:以 0 开头的 3-4 位长途区号、可选的连字符、7-8 位本地号码,可带以连字符分隔的 1-6 位分机号。","x-title-en":"Landline phone number","x-description-en":"Landline number: a 3-4 digit trunk area code starting with 0, an optional hyphen, a 7-8 digit local number, optionally a hyphen and a 1-6 digit extension.","type":"string","pattern":"^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$","maxLength":20,"examples":["0531-86123456","01065001234","0755-26501234-801"],"x-examples-invalid":[{"data":"86123456","codes":["pattern"]}]};
-const schema48 = {"title":"电子邮箱","description":"电子邮件地址(RFC 5321 地址语法)。","x-title-en":"Email address","x-description-en":"Email address (RFC 5321 address syntax).","x-standard":"RFC 5321 §4.1.2","type":"string","format":"email","maxLength":254,"examples":["contact@example.gov.cn"],"x-examples-invalid":[{"data":"contact@","codes":["invalid_email"]}]};
-const func14 = Object.prototype.hasOwnProperty;
-const pattern5 = new RegExp("^\\S(.*\\S)?$", "u");
-const pattern7 = new RegExp("^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$", "u");
-const formats2 = formats["cn-resident-id"];
-const formats4 = formats.date;
-const formats6 = formats["cn-mobile"];
-const formats8 = formats.email;
+export const v_legal_entity = validate28;
+const schema54 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/legal-entity.schema.json","title":"法人和其他组织","description":"法人和其他组织的基础信息,以统一社会信用代码为主键。交叉校验规则 legal-entity-uscc 要求:组织机构代码(如填写)等于统一社会信用代码第 9-17 位,登记管理部门和机构类别与代码第 1、2 位一致。","x-title-en":"Legal entity","x-description-en":"Basic record of a legal entity or other organization, keyed by its unified social credit code. The cross-field rule legal-entity-uscc requires the organization code (if given) to equal positions 9-17 of the USCC, and the registration authority and entity type to agree with positions 1 and 2.","x-version":"1.0.0","x-standard":"GB 32100-2015 法人和其他组织统一社会信用代码编码规则","x-govex-rules":["legal-entity-uscc"],"type":"object","additionalProperties":false,"required":["uscc","name"],"properties":{"uscc":{"$ref":"elements.schema.json#/$defs/uscc","title":"统一社会信用代码","description":"18 位统一社会信用代码,记录的主键。","x-title-en":"Unified social credit code","x-description-en":"18-character unified social credit code, the key of the record.","x-standard":"GB 32100-2015"},"name":{"$ref":"elements.schema.json#/$defs/organizationName","title":"名称","description":"登记的法人或其他组织名称全称。","x-title-en":"Name","x-description-en":"Registered full name of the legal entity or organization."},"orgCode":{"$ref":"elements.schema.json#/$defs/orgCode","title":"组织机构代码","description":"9 位组织机构代码(不含连字符);填写时必须等于统一社会信用代码第 9-17 位。","x-title-en":"Organization code","x-description-en":"9-character organization code (no hyphen); when given it must equal positions 9-17 of the USCC.","x-standard":"GB 11714-1997"},"registrationAuthority":{"title":"登记管理部门","description":"统一社会信用代码第 1 位表示的登记管理部门代码。","x-title-en":"Registration authority","x-description-en":"Registration authority code, position 1 of the USCC.","x-standard":"GB 32100-2015 §4.2 登记管理部门代码","type":"string","enum":["1","2","3","4","5","6","7","8","9","A","N","Y"],"x-enum-labels":{"1":{"zh-CN":"机构编制","en":"Institutional establishment authority"},"2":{"zh-CN":"外交","en":"Foreign affairs"},"3":{"zh-CN":"司法行政","en":"Judicial administration"},"4":{"zh-CN":"文化","en":"Culture"},"5":{"zh-CN":"民政","en":"Civil affairs"},"6":{"zh-CN":"旅游","en":"Tourism"},"7":{"zh-CN":"宗教","en":"Religious affairs"},"8":{"zh-CN":"工会","en":"Trade unions"},"9":{"zh-CN":"工商(市场监管)","en":"Industry and commerce (market regulation)"},"A":{"zh-CN":"中央军委改革和编制办公室","en":"Reform and Organization Office of the Central Military Commission"},"N":{"zh-CN":"农业","en":"Agriculture (rural affairs)"},"Y":{"zh-CN":"其他","en":"Other"}}},"entityType":{"title":"机构类别","description":"统一社会信用代码第 1、2 位组成的机构类别代码(登记管理部门代码加类别码)。","x-title-en":"Entity type","x-description-en":"Entity type code formed by positions 1 and 2 of the USCC (registration authority code followed by the category digit).","x-standard":"GB 32100-2015 §4.3 机构类别代码","type":"string","enum":["11","12","13","19","21","29","31","32","33","34","35","39","41","49","51","52","53","59","61","62","69","71","72","79","81","89","91","92","93","A1","A9","N1","N2","N3","N9","Y1"],"x-enum-labels":{"11":{"zh-CN":"机关","en":"Government body"},"12":{"zh-CN":"事业单位","en":"Public institution"},"13":{"zh-CN":"中央编办直接管理机构编制的群众团体","en":"Mass organization whose establishment is managed by the central establishment office"},"19":{"zh-CN":"其他(机构编制)","en":"Other (establishment authority)"},"21":{"zh-CN":"外国常驻新闻机构","en":"Resident office of a foreign news organization"},"29":{"zh-CN":"其他(外交)","en":"Other (foreign affairs)"},"31":{"zh-CN":"律师执业机构","en":"Law firm"},"32":{"zh-CN":"公证处","en":"Notary office"},"33":{"zh-CN":"基层法律服务所","en":"Grassroots legal service office"},"34":{"zh-CN":"司法鉴定机构","en":"Forensic appraisal institution"},"35":{"zh-CN":"仲裁委员会","en":"Arbitration commission"},"39":{"zh-CN":"其他(司法行政)","en":"Other (judicial administration)"},"41":{"zh-CN":"外国在华文化中心","en":"Foreign cultural centre in China"},"49":{"zh-CN":"其他(文化)","en":"Other (culture)"},"51":{"zh-CN":"社会团体","en":"Social organization"},"52":{"zh-CN":"民办非企业单位","en":"Private non-enterprise unit"},"53":{"zh-CN":"基金会","en":"Foundation"},"59":{"zh-CN":"其他(民政)","en":"Other (civil affairs)"},"61":{"zh-CN":"外国旅游部门常驻代表机构","en":"Resident office of a foreign tourism authority"},"62":{"zh-CN":"港澳台地区旅游部门常驻内地(大陆)代表机构","en":"Resident mainland office of a Hong Kong, Macao or Taiwan tourism authority"},"69":{"zh-CN":"其他(旅游)","en":"Other (tourism)"},"71":{"zh-CN":"宗教活动场所","en":"Venue for religious activities"},"72":{"zh-CN":"宗教院校","en":"Religious school"},"79":{"zh-CN":"其他(宗教)","en":"Other (religious affairs)"},"81":{"zh-CN":"基层工会","en":"Grassroots trade union"},"89":{"zh-CN":"其他(工会)","en":"Other (trade unions)"},"91":{"zh-CN":"企业","en":"Enterprise"},"92":{"zh-CN":"个体工商户","en":"Individual business"},"93":{"zh-CN":"农民专业合作社","en":"Farmers' specialized cooperative"},"A1":{"zh-CN":"军队事业单位","en":"Military public institution"},"A9":{"zh-CN":"其他(中央军委改革和编制办公室)","en":"Other (CMC Reform and Organization Office)"},"N1":{"zh-CN":"组级集体经济组织","en":"Group-level collective economic organization"},"N2":{"zh-CN":"村级集体经济组织","en":"Village-level collective economic organization"},"N3":{"zh-CN":"乡镇级集体经济组织","en":"Township-level collective economic organization"},"N9":{"zh-CN":"其他(农业)","en":"Other (agriculture)"},"Y1":{"zh-CN":"其他","en":"Other"}}},"legalRepresentative":{"title":"法定代表人","description":"法定代表人(负责人、经营者、执行事务合伙人等)。","x-title-en":"Legal representative","x-description-en":"Legal representative (or person in charge, operator, managing partner).","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"elements.schema.json#/$defs/personName","title":"姓名","description":"法定代表人姓名。","x-title-en":"Name","x-description-en":"Name of the legal representative."},"residentId":{"$ref":"elements.schema.json#/$defs/residentId","title":"公民身份号码","description":"法定代表人的公民身份号码;共享时通常需脱敏,可不填。","x-title-en":"Resident ID","x-description-en":"Resident ID of the legal representative; usually masked when shared, may be omitted."},"nationality":{"$ref":"code-country.schema.json","title":"国籍","description":"法定代表人国籍,未填视为中国。","x-title-en":"Nationality","x-description-en":"Nationality of the legal representative; absent means China.","default":"CHN"}}},"registeredCapital":{"$ref":"elements.schema.json#/$defs/money","title":"注册资本","description":"注册资本(开办资金、出资额),单位:万元;币种见 registeredCapitalCurrency。","x-title-en":"Registered capital","x-description-en":"Registered capital (or start-up funds, contributed capital) in units of 10,000 (万元); currency in registeredCapitalCurrency."},"registeredCapitalCurrency":{"$ref":"elements.schema.json#/$defs/currency","title":"注册资本币种","description":"注册资本的币种,默认人民币(CNY)。","x-title-en":"Currency of registered capital","x-description-en":"Currency of the registered capital; CNY by default.","default":"CNY"},"establishmentDate":{"$ref":"elements.schema.json#/$defs/date","title":"成立日期","description":"成立(设立)日期。","x-title-en":"Establishment date","x-description-en":"Date of establishment."},"approvalDate":{"$ref":"elements.schema.json#/$defs/date","title":"核准日期","description":"最近一次登记事项的核准日期。","x-title-en":"Approval date","x-description-en":"Date the latest registration was approved."},"registrationOffice":{"$ref":"elements.schema.json#/$defs/organizationName","title":"登记机关","description":"办理登记的机关名称,如“福州市市场监督管理局”。","x-title-en":"Registration office","x-description-en":"Name of the office that registered the entity, such as a city market regulation bureau."},"address":{"$ref":"address.schema.json","title":"住所","description":"登记的住所(经营场所、办公地址)。","x-title-en":"Registered address","x-description-en":"Registered domicile (place of business or office)."},"businessScope":{"title":"经营(业务)范围","description":"登记的经营范围或业务范围。","x-title-en":"Business scope","x-description-en":"Registered scope of business or of activities.","type":"string","minLength":1,"maxLength":4000},"status":{"title":"登记状态","description":"登记状态。","x-title-en":"Registration status","x-description-en":"Registration status.","type":"string","enum":["存续","在业","迁入","迁出","停业","歇业","清算","吊销","注销","撤销"],"x-enum-labels":{"存续":{"zh-CN":"存续(在营、开业、在册)","en":"Subsisting (in operation, registered)"},"在业":{"zh-CN":"在业","en":"In business"},"迁入":{"zh-CN":"迁入","en":"Moved in"},"迁出":{"zh-CN":"迁出","en":"Moved out"},"停业":{"zh-CN":"停业","en":"Business suspended"},"歇业":{"zh-CN":"歇业","en":"Dormant"},"清算":{"zh-CN":"清算","en":"In liquidation"},"吊销":{"zh-CN":"吊销","en":"Business licence revoked"},"注销":{"zh-CN":"注销","en":"Deregistered"},"撤销":{"zh-CN":"撤销","en":"Registration revoked"}}},"statusDate":{"$ref":"elements.schema.json#/$defs/date","title":"状态变更日期","description":"进入当前登记状态的日期(如注销日期、吊销日期)。","x-title-en":"Status date","x-description-en":"Date the current status took effect (such as the deregistration or revocation date)."},"phone":{"$ref":"elements.schema.json#/$defs/phone","title":"联系电话","description":"单位固定电话。","x-title-en":"Phone","x-description-en":"Landline of the organization."},"email":{"$ref":"elements.schema.json#/$defs/email","title":"电子邮箱","description":"单位电子邮箱。","x-title-en":"Email","x-description-en":"Email address of the organization."}},"examples":[{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","orgCode":"M000100Y4","registrationAuthority":"9","entityType":"91","legalRepresentative":{"name":"张三","residentId":"370102198506120033"},"registeredCapital":"500","registeredCapitalCurrency":"CNY","establishmentDate":"2016-05-20","registrationOffice":"福州市市场监督管理局","address":{"divisionCode":"350102","province":"福建省","city":"福州市","county":"鼓楼区","detail":"示例路 8 号"},"businessScope":"一般项目:日用百货销售。","status":"存续"},{"uscc":"11370000MB1234562A","name":"山东省示例厅","registrationAuthority":"1","entityType":"11","legalRepresentative":{"name":"李四"},"address":{"divisionCode":"370102","province":"山东省","city":"济南市","county":"历下区"}},{"uscc":"52370102MJ000123XT","name":"济南市历下区示例养老服务中心","orgCode":"MJ000123X","registrationAuthority":"5","entityType":"52","registeredCapital":"3.5","establishmentDate":"2019-11-01","status":"注销","statusDate":"2023-06-30"}],"x-examples-invalid":[{"data":{"name":"福州示例贸易有限公司"},"codes":["required"]},{"data":{"uscc":"91350100M000100Y44","name":"福州示例贸易有限公司"},"codes":["invalid_check_character"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","entityType":"94"},"codes":["enum"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","registeredCapital":"500.125"},"codes":["pattern"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","registeredCapital":500},"codes":["type"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","status":"正常"},"codes":["enum"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","legalRepresentative":{"residentId":"370102198506120033"}},"codes":["required"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","capital":"500"},"codes":["additional_properties"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","orgCode":"M000100Y5"},"codes":["invalid_check_character"]}]};
+const schema57 = {"title":"组织机构代码","description":"9 位组织机构代码:8 位本体代码(数字或大写字母)和 1 位校验码(数字或 X)。书写时常在第 8、9 位之间加连字符,交换时不带连字符。","x-title-en":"Organization code","x-description-en":"9-character organization code: 8 body characters (digits or uppercase letters) and a check character (digit or X). Often written with a hyphen before the check character; exchanged without it.","x-standard":"GB 11714-1997 全国组织机构代码编制规则","type":"string","format":"cn-org-code","examples":["M000100Y4","MB1234562"],"x-examples-invalid":[{"data":"M000100Y5","codes":["invalid_check_character"]}]};
+const schema59 = {"title":"公民身份号码","description":"18 位公民身份号码:6 位地址码(签发时有效的 GB/T 2260 行政区划代码,历史代码合法)、8 位出生日期、3 位顺序码(奇数为男、偶数为女)和 1 位校验码(ISO 7064 MOD 11-2,可为 X)。15 位旧号码默认不接受。","x-title-en":"Citizen identity number","x-description-en":"18-character resident ID: 6-digit address code (the GB/T 2260 code in force when issued, so historical codes are valid), 8-digit birth date, 3-digit sequence (odd = male, even = female) and a check character (ISO 7064 MOD 11-2, may be X). Legacy 15-digit numbers are not accepted by default.","x-standard":"GB 11643-1999 公民身份号码","type":"string","format":"cn-resident-id","examples":["11010519491231002X","440524188001010014","370102198506120033"],"x-examples-invalid":[{"data":"110105194912310021","codes":["invalid_check_character"]},{"data":"11010519491331002X","codes":["invalid_birth_date"]},{"data":"11010549123100","codes":["invalid_length"]}]};
+const schema61 = {"title":"金额","description":"非负金额,以十进制字符串表示以免浮点误差:整数部分无前导零,最多 2 位小数。币种默认为人民币(CNY),单位默认为元;引用处在说明中注明单位(如万元)。","x-title-en":"Amount of money","x-description-en":"Non-negative amount as a decimal string, avoiding floating-point error: no leading zeros in the integer part, at most 2 decimals. The currency is CNY unless a currency field says otherwise and the unit is yuan; a referencing field states its unit (such as 10,000 yuan) in its description.","type":"string","pattern":"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$","maxLength":21,"examples":["0","100","1234.5","99.99"],"x-examples-invalid":[{"data":"1.234","codes":["pattern"]},{"data":"-5","codes":["pattern"]},{"data":100,"codes":["type"]}]};
+const schema62 = {"title":"币种","description":"ISO 4217 三位字母币种代码,默认为 CNY(人民币)。","x-title-en":"Currency","x-description-en":"ISO 4217 three-letter currency code; CNY (renminbi) by default.","x-standard":"GB/T 12406 (ISO 4217) 表示货币的代码","type":"string","pattern":"^[A-Z]{3}$","default":"CNY","examples":["CNY","USD"],"x-examples-invalid":[{"data":"cny","codes":["pattern"]}]};
+const formats20 = formats["cn-org-code"];
+const formats22 = formats["cn-resident-id"];
+const pattern16 = new RegExp("^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$", "u");
+const pattern17 = new RegExp("^[A-Z]{3}$", "u");
 
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://govex.dev/specs/data/v1/legal-entity.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate28.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.uscc === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "uscc"},message:"must have required property '"+"uscc"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.name === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func13.call(schema54.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.uscc !== undefined){
+let data0 = data.uscc;
+if(typeof data0 === "string"){
+if(!(formats2.validate(data0))){
+const err3 = {instancePath:instancePath+"/uscc",schemaPath:"elements.schema.json#/$defs/uscc/format",keyword:"format",params:{format: "cn-uscc"},message:"must match format \""+"cn-uscc"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/uscc",schemaPath:"elements.schema.json#/$defs/uscc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data1 = data.name;
+if(typeof data1 === "string"){
+if(func1(data1) > 200){
+const err5 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(func1(data1) < 1){
+const err6 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!pattern7.test(data1)){
+const err7 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/organizationName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/organizationName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.orgCode !== undefined){
+let data2 = data.orgCode;
+if(typeof data2 === "string"){
+if(!(formats20.validate(data2))){
+const err9 = {instancePath:instancePath+"/orgCode",schemaPath:"elements.schema.json#/$defs/orgCode/format",keyword:"format",params:{format: "cn-org-code"},message:"must match format \""+"cn-org-code"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/orgCode",schemaPath:"elements.schema.json#/$defs/orgCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.registrationAuthority !== undefined){
+let data3 = data.registrationAuthority;
+if(typeof data3 !== "string"){
+const err11 = {instancePath:instancePath+"/registrationAuthority",schemaPath:"#/properties/registrationAuthority/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(!((((((((((((data3 === "1") || (data3 === "2")) || (data3 === "3")) || (data3 === "4")) || (data3 === "5")) || (data3 === "6")) || (data3 === "7")) || (data3 === "8")) || (data3 === "9")) || (data3 === "A")) || (data3 === "N")) || (data3 === "Y"))){
+const err12 = {instancePath:instancePath+"/registrationAuthority",schemaPath:"#/properties/registrationAuthority/enum",keyword:"enum",params:{allowedValues: schema54.properties.registrationAuthority.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.entityType !== undefined){
+let data4 = data.entityType;
+if(typeof data4 !== "string"){
+const err13 = {instancePath:instancePath+"/entityType",schemaPath:"#/properties/entityType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!((((((((((((((((((((((((((((((((((((data4 === "11") || (data4 === "12")) || (data4 === "13")) || (data4 === "19")) || (data4 === "21")) || (data4 === "29")) || (data4 === "31")) || (data4 === "32")) || (data4 === "33")) || (data4 === "34")) || (data4 === "35")) || (data4 === "39")) || (data4 === "41")) || (data4 === "49")) || (data4 === "51")) || (data4 === "52")) || (data4 === "53")) || (data4 === "59")) || (data4 === "61")) || (data4 === "62")) || (data4 === "69")) || (data4 === "71")) || (data4 === "72")) || (data4 === "79")) || (data4 === "81")) || (data4 === "89")) || (data4 === "91")) || (data4 === "92")) || (data4 === "93")) || (data4 === "A1")) || (data4 === "A9")) || (data4 === "N1")) || (data4 === "N2")) || (data4 === "N3")) || (data4 === "N9")) || (data4 === "Y1"))){
+const err14 = {instancePath:instancePath+"/entityType",schemaPath:"#/properties/entityType/enum",keyword:"enum",params:{allowedValues: schema54.properties.entityType.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.legalRepresentative !== undefined){
+let data5 = data.legalRepresentative;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.name === undefined){
+const err15 = {instancePath:instancePath+"/legalRepresentative",schemaPath:"#/properties/legalRepresentative/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+for(const key1 in data5){
+if(!(((key1 === "name") || (key1 === "residentId")) || (key1 === "nationality"))){
+const err16 = {instancePath:instancePath+"/legalRepresentative",schemaPath:"#/properties/legalRepresentative/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data5.name !== undefined){
+let data6 = data5.name;
+if(typeof data6 === "string"){
+if(func1(data6) > 50){
+const err17 = {instancePath:instancePath+"/legalRepresentative/name",schemaPath:"elements.schema.json#/$defs/personName/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(func1(data6) < 1){
+const err18 = {instancePath:instancePath+"/legalRepresentative/name",schemaPath:"elements.schema.json#/$defs/personName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(!pattern7.test(data6)){
+const err19 = {instancePath:instancePath+"/legalRepresentative/name",schemaPath:"elements.schema.json#/$defs/personName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/legalRepresentative/name",schemaPath:"elements.schema.json#/$defs/personName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data5.residentId !== undefined){
+let data7 = data5.residentId;
+if(typeof data7 === "string"){
+if(!(formats22.validate(data7))){
+const err21 = {instancePath:instancePath+"/legalRepresentative/residentId",schemaPath:"elements.schema.json#/$defs/residentId/format",keyword:"format",params:{format: "cn-resident-id"},message:"must match format \""+"cn-resident-id"+"\""};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/legalRepresentative/residentId",schemaPath:"elements.schema.json#/$defs/residentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data5.nationality !== undefined){
+let data8 = data5.nationality;
+if(typeof data8 !== "string"){
+const err23 = {instancePath:instancePath+"/legalRepresentative/nationality",schemaPath:"code-country.schema.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+let valid8;
+valid8 = false;
+for(const v0 of schema51.enum){
+if(func0(data8, v0)){
+valid8 = true;
+break;
+}
+}
+if(!valid8){
+const err24 = {instancePath:instancePath+"/legalRepresentative/nationality",schemaPath:"code-country.schema.json/enum",keyword:"enum",params:{allowedValues: schema51.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/legalRepresentative",schemaPath:"#/properties/legalRepresentative/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data.registeredCapital !== undefined){
+let data9 = data.registeredCapital;
+if(typeof data9 === "string"){
+if(func1(data9) > 21){
+const err26 = {instancePath:instancePath+"/registeredCapital",schemaPath:"elements.schema.json#/$defs/money/maxLength",keyword:"maxLength",params:{limit: 21},message:"must NOT have more than 21 characters"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(!pattern16.test(data9)){
+const err27 = {instancePath:instancePath+"/registeredCapital",schemaPath:"elements.schema.json#/$defs/money/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$"+"\""};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/registeredCapital",schemaPath:"elements.schema.json#/$defs/money/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data.registeredCapitalCurrency !== undefined){
+let data10 = data.registeredCapitalCurrency;
+if(typeof data10 === "string"){
+if(!pattern17.test(data10)){
+const err29 = {instancePath:instancePath+"/registeredCapitalCurrency",schemaPath:"elements.schema.json#/$defs/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/registeredCapitalCurrency",schemaPath:"elements.schema.json#/$defs/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data.establishmentDate !== undefined){
+let data11 = data.establishmentDate;
+if(typeof data11 === "string"){
+if(!(formats6.validate(data11))){
+const err31 = {instancePath:instancePath+"/establishmentDate",schemaPath:"elements.schema.json#/$defs/date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/establishmentDate",schemaPath:"elements.schema.json#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data.approvalDate !== undefined){
+let data12 = data.approvalDate;
+if(typeof data12 === "string"){
+if(!(formats6.validate(data12))){
+const err33 = {instancePath:instancePath+"/approvalDate",schemaPath:"elements.schema.json#/$defs/date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/approvalDate",schemaPath:"elements.schema.json#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data.registrationOffice !== undefined){
+let data13 = data.registrationOffice;
+if(typeof data13 === "string"){
+if(func1(data13) > 200){
+const err35 = {instancePath:instancePath+"/registrationOffice",schemaPath:"elements.schema.json#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if(func1(data13) < 1){
+const err36 = {instancePath:instancePath+"/registrationOffice",schemaPath:"elements.schema.json#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(!pattern7.test(data13)){
+const err37 = {instancePath:instancePath+"/registrationOffice",schemaPath:"elements.schema.json#/$defs/organizationName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/registrationOffice",schemaPath:"elements.schema.json#/$defs/organizationName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data.address !== undefined){
+if(!(validate20(data.address, {instancePath:instancePath+"/address",parentData:data,parentDataProperty:"address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
+}
+}
+if(data.businessScope !== undefined){
+let data15 = data.businessScope;
+if(typeof data15 === "string"){
+if(func1(data15) > 4000){
+const err39 = {instancePath:instancePath+"/businessScope",schemaPath:"#/properties/businessScope/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(func1(data15) < 1){
+const err40 = {instancePath:instancePath+"/businessScope",schemaPath:"#/properties/businessScope/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/businessScope",schemaPath:"#/properties/businessScope/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data16 = data.status;
+if(typeof data16 !== "string"){
+const err42 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+if(!((((((((((data16 === "存续") || (data16 === "在业")) || (data16 === "迁入")) || (data16 === "迁出")) || (data16 === "停业")) || (data16 === "歇业")) || (data16 === "清算")) || (data16 === "吊销")) || (data16 === "注销")) || (data16 === "撤销"))){
+const err43 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema54.properties.status.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data.statusDate !== undefined){
+let data17 = data.statusDate;
+if(typeof data17 === "string"){
+if(!(formats6.validate(data17))){
+const err44 = {instancePath:instancePath+"/statusDate",schemaPath:"elements.schema.json#/$defs/date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/statusDate",schemaPath:"elements.schema.json#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data.phone !== undefined){
+let data18 = data.phone;
+if(typeof data18 === "string"){
+if(func1(data18) > 20){
+const err46 = {instancePath:instancePath+"/phone",schemaPath:"elements.schema.json#/$defs/phone/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(!pattern12.test(data18)){
+const err47 = {instancePath:instancePath+"/phone",schemaPath:"elements.schema.json#/$defs/phone/pattern",keyword:"pattern",params:{pattern: "^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$"},message:"must match pattern \""+"^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$"+"\""};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/phone",schemaPath:"elements.schema.json#/$defs/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data.email !== undefined){
+let data19 = data.email;
+if(typeof data19 === "string"){
+if(func1(data19) > 254){
+const err49 = {instancePath:instancePath+"/email",schemaPath:"elements.schema.json#/$defs/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(!(formats14.validate(data19))){
+const err50 = {instancePath:instancePath+"/email",schemaPath:"elements.schema.json#/$defs/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/email",schemaPath:"elements.schema.json#/$defs/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+}
+else {
+const err52 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const v_person = validate30;
+const schema69 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/person.schema.json","title":"自然人","description":"自然人基础信息。国籍为中国(CHN)或未填时必须有公民身份号码;交叉校验规则 person-resident-id 要求出生日期和性别与公民身份号码一致。","x-title-en":"Natural person","x-description-en":"Basic record of a natural person. A resident ID is required when the nationality is China (CHN) or not given; the cross-field rule person-resident-id requires the birth date and sex to agree with the resident ID.","x-version":"1.0.0","x-govex-rules":["person-resident-id"],"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"elements.schema.json#/$defs/personName","title":"姓名","description":"姓名,以身份证件上的姓名为准。","x-title-en":"Name","x-description-en":"Name as written on the identity document."},"formerNames":{"title":"曾用名","description":"曾经使用过的姓名。","x-title-en":"Former names","x-description-en":"Names used before.","type":"array","items":{"$ref":"elements.schema.json#/$defs/personName"},"uniqueItems":true,"maxItems":20},"residentId":{"$ref":"elements.schema.json#/$defs/residentId","title":"公民身份号码","description":"18 位公民身份号码。国籍为中国或未填时必填。","x-title-en":"Resident ID","x-description-en":"18-character resident ID. Required when the nationality is China or not given.","x-standard":"GB 11643-1999"},"sex":{"$ref":"code-sex.schema.json","title":"性别","description":"性别代码;有公民身份号码时必须与其顺序码的奇偶一致(奇数为 1 男、偶数为 2 女)。","x-title-en":"Sex","x-description-en":"Sex code; with a resident ID it must agree with the parity of its sequence number (odd = 1 male, even = 2 female).","x-standard":"GB/T 2261.1-2003"},"ethnicity":{"$ref":"code-ethnicity.schema.json","title":"民族","description":"民族代码。","x-title-en":"Ethnic group","x-description-en":"Ethnic group code.","x-standard":"GB 3304-1991"},"birthDate":{"$ref":"elements.schema.json#/$defs/date","title":"出生日期","description":"出生日期;有公民身份号码时必须与其第 7-14 位一致。","x-title-en":"Birth date","x-description-en":"Date of birth; with a resident ID it must equal its digits 7-14."},"nationality":{"$ref":"code-country.schema.json","title":"国籍","description":"国籍代码(三位字母),中国为 CHN;未填视为中国。","x-title-en":"Nationality","x-description-en":"Nationality as a three-letter country code, CHN for China; absent means China.","x-standard":"GB/T 2659-2000","default":"CHN"},"domicile":{"$ref":"address.schema.json","title":"户籍地址","description":"户口登记地址。","x-title-en":"Household registration address","x-description-en":"Address of the household registration (hukou)."},"residence":{"$ref":"address.schema.json","title":"现住址","description":"经常居住地址。","x-title-en":"Current residence","x-description-en":"Address of habitual residence."},"mobile":{"$ref":"elements.schema.json#/$defs/mobile","title":"手机号码","description":"本人手机号码。","x-title-en":"Mobile","x-description-en":"The person's mobile number."},"phone":{"$ref":"elements.schema.json#/$defs/phone","title":"固定电话","description":"本人固定电话。","x-title-en":"Landline","x-description-en":"The person's landline."},"email":{"$ref":"elements.schema.json#/$defs/email","title":"电子邮箱","description":"本人电子邮箱。","x-title-en":"Email","x-description-en":"The person's email address."},"deathDate":{"$ref":"elements.schema.json#/$defs/date","title":"死亡日期","description":"登记的死亡日期;填写即表示已登记死亡。","x-title-en":"Date of death","x-description-en":"Registered date of death; present only when a death has been registered."}},"allOf":[{"if":{"properties":{"nationality":{"const":"CHN"}}},"then":{"properties":{"residentId":{}},"required":["residentId"]}}],"examples":[{"name":"张三","residentId":"370102198506120033","sex":"1","ethnicity":"01","birthDate":"1985-06-12","nationality":"CHN","domicile":{"divisionCode":"370102","province":"山东省","city":"济南市","county":"历下区","detail":"示例路 1 号 2 单元 301 室"},"mobile":"13912345678"},{"name":"王𠀾","residentId":"11010519491231002X","sex":"2","birthDate":"1949-12-31","residence":{"divisionCode":"110105","province":"北京市","county":"朝阳区"}},{"name":"Maria Garcia","nationality":"ESP","sex":"2","email":"maria@example.com"}],"x-examples-invalid":[{"data":{"residentId":"370102198506120033"},"codes":["required"]},{"data":{"name":"张三"},"codes":["required"]},{"data":{"name":"张三","nationality":"CHN"},"codes":["required"]},{"data":{"name":"张三","residentId":"370102198506120034"},"codes":["invalid_check_character"]},{"data":{"name":"张三","residentId":"370102198506120033","sex":"M"},"codes":["enum"]},{"data":{"name":"张三","residentId":"370102198506120033","birthDate":"1985-13-01"},"codes":["invalid_date"]},{"data":{"name":"张三","residentId":"370102198506120033","ethnicity":"57"},"codes":["enum"]},{"data":{"name":"张三","residentId":"370102198506120033","idCard":"370102198506120033"},"codes":["additional_properties"]},{"data":{"name":"Maria Garcia","nationality":"XXX"},"codes":["enum"]},{"data":{"name":"张三","residentId":"370102198506120033","deathDate":"2020-02-30"},"codes":["invalid_date"]}]};
+
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://govex.dev/specs/data/v1/person.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate25.evaluated;
+const evaluated0 = validate30.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -529,6 +3994,11 @@ errors++;
 }
 var _valid0 = _errs5 === errors;
 valid1 = _valid0;
+if(valid1){
+var props0 = {};
+props0.residentId = true;
+props0.nationality = true;
+}
 }
 if(!valid1){
 const err2 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
@@ -540,13 +4010,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-const _errs7 = errors;
-let valid3 = true;
-const _errs8 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.deathDate === undefined) && (missing0 = "deathDate")){
-const err3 = {};
+if(data.name === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -555,22 +4021,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-var _valid1 = _errs8 === errors;
-errors = _errs7;
-if(vErrors !== null){
-if(_errs7){
-vErrors.length = _errs7;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid1){
-const _errs9 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.deceased === undefined){
-const err4 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "deceased"},message:"must have required property '"+"deceased"+"'"};
+for(const key0 in data){
+if(!(func13.call(schema69.properties, key0))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -579,9 +4032,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.deceased !== undefined){
-if(true !== data.deceased){
-const err5 = {instancePath:instancePath+"/deceased",schemaPath:"#/allOf/1/then/properties/deceased/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"};
+}
+if(data.name !== undefined){
+let data1 = data.name;
+if(typeof data1 === "string"){
+if(func1(data1) > 50){
+const err5 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/personName/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -590,17 +4046,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-var _valid1 = _errs9 === errors;
-valid3 = _valid1;
-if(valid3){
-var props0 = {};
-props0.deceased = true;
-}
-}
-if(!valid3){
-const err6 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(func1(data1) < 1){
+const err6 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/personName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -609,13 +4056,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = props0 || {};
-props0.nationality = true;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.name === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(!pattern7.test(data1)){
+const err7 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/personName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -624,9 +4066,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func14.call(schema38.properties, key0))){
-const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+}
+else {
+const err8 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/personName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -636,11 +4078,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.name !== undefined){
-let data2 = data.name;
-if(typeof data2 === "string"){
-if(func1(data2) > 50){
-const err9 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/personName/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
+if(data.formerNames !== undefined){
+let data2 = data.formerNames;
+if(Array.isArray(data2)){
+if(data2.length > 20){
+const err9 = {instancePath:instancePath+"/formerNames",schemaPath:"#/properties/formerNames/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -649,8 +4091,12 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(func1(data2) < 1){
-const err10 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/personName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(typeof data3 === "string"){
+if(func1(data3) > 50){
+const err10 = {instancePath:instancePath+"/formerNames/" + i0,schemaPath:"elements.schema.json#/$defs/personName/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -659,8 +4105,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!pattern5.test(data2)){
-const err11 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/personName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
+if(func1(data3) < 1){
+const err11 = {instancePath:instancePath+"/formerNames/" + i0,schemaPath:"elements.schema.json#/$defs/personName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -669,9 +4115,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-else {
-const err12 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/personName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern7.test(data3)){
+const err12 = {instancePath:instancePath+"/formerNames/" + i0,schemaPath:"elements.schema.json#/$defs/personName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -681,11 +4126,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.formerNames !== undefined){
-let data3 = data.formerNames;
-if(Array.isArray(data3)){
-if(data3.length > 20){
-const err13 = {instancePath:instancePath+"/formerNames",schemaPath:"#/properties/formerNames/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+else {
+const err13 = {instancePath:instancePath+"/formerNames/" + i0,schemaPath:"elements.schema.json#/$defs/personName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -694,12 +4136,15 @@ vErrors.push(err13);
 }
 errors++;
 }
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
-if(typeof data4 === "string"){
-if(func1(data4) > 50){
-const err14 = {instancePath:instancePath+"/formerNames/" + i0,schemaPath:"elements.schema.json#/$defs/personName/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
+}
+let i1 = data2.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data2[i1], data2[j0])){
+const err14 = {instancePath:instancePath+"/formerNames",schemaPath:"#/properties/formerNames/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -707,9 +4152,14 @@ else {
 vErrors.push(err14);
 }
 errors++;
+break outer0;
 }
-if(func1(data4) < 1){
-const err15 = {instancePath:instancePath+"/formerNames/" + i0,schemaPath:"elements.schema.json#/$defs/personName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/formerNames",schemaPath:"#/properties/formerNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -718,8 +4168,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!pattern5.test(data4)){
-const err16 = {instancePath:instancePath+"/formerNames/" + i0,schemaPath:"elements.schema.json#/$defs/personName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
+}
+if(data.residentId !== undefined){
+let data4 = data.residentId;
+if(typeof data4 === "string"){
+if(!(formats22.validate(data4))){
+const err16 = {instancePath:instancePath+"/residentId",schemaPath:"elements.schema.json#/$defs/residentId/format",keyword:"format",params:{format: "cn-resident-id"},message:"must match format \""+"cn-resident-id"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -730,7 +4184,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/formerNames/" + i0,schemaPath:"elements.schema.json#/$defs/personName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/residentId",schemaPath:"elements.schema.json#/$defs/residentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -740,14 +4194,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-let i1 = data3.length;
-let j0;
-if(i1 > 1){
-outer0:
-for(;i1--;){
-for(j0 = i1; j0--;){
-if(func0(data3[i1], data3[j0])){
-const err18 = {instancePath:instancePath+"/formerNames",schemaPath:"#/properties/formerNames/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(data.sex !== undefined){
+let data5 = data.sex;
+if(typeof data5 !== "string"){
+const err18 = {instancePath:instancePath+"/sex",schemaPath:"code-sex.schema.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -755,14 +4205,9 @@ else {
 vErrors.push(err18);
 }
 errors++;
-break outer0;
 }
-}
-}
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/formerNames",schemaPath:"#/properties/formerNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(!((((data5 === "0") || (data5 === "1")) || (data5 === "2")) || (data5 === "9"))){
+const err19 = {instancePath:instancePath+"/sex",schemaPath:"code-sex.schema.json/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -772,11 +4217,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.residentId !== undefined){
-let data5 = data.residentId;
-if(typeof data5 === "string"){
-if(!(formats2.validate(data5))){
-const err20 = {instancePath:instancePath+"/residentId",schemaPath:"elements.schema.json#/$defs/residentId/format",keyword:"format",params:{format: "cn-resident-id"},message:"must match format \""+"cn-resident-id"+"\""};
+if(data.ethnicity !== undefined){
+let data6 = data.ethnicity;
+if(typeof data6 !== "string"){
+const err20 = {instancePath:instancePath+"/ethnicity",schemaPath:"code-ethnicity.schema.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -785,9 +4229,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-else {
-const err21 = {instancePath:instancePath+"/residentId",schemaPath:"elements.schema.json#/$defs/residentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((((((((((((((((((((((((((((((((((((((((((((((((((((((((data6 === "10") || (data6 === "11")) || (data6 === "12")) || (data6 === "13")) || (data6 === "14")) || (data6 === "15")) || (data6 === "16")) || (data6 === "17")) || (data6 === "18")) || (data6 === "19")) || (data6 === "20")) || (data6 === "21")) || (data6 === "22")) || (data6 === "23")) || (data6 === "24")) || (data6 === "25")) || (data6 === "26")) || (data6 === "27")) || (data6 === "28")) || (data6 === "29")) || (data6 === "30")) || (data6 === "31")) || (data6 === "32")) || (data6 === "33")) || (data6 === "34")) || (data6 === "35")) || (data6 === "36")) || (data6 === "37")) || (data6 === "38")) || (data6 === "39")) || (data6 === "40")) || (data6 === "41")) || (data6 === "42")) || (data6 === "43")) || (data6 === "44")) || (data6 === "45")) || (data6 === "46")) || (data6 === "47")) || (data6 === "48")) || (data6 === "49")) || (data6 === "50")) || (data6 === "51")) || (data6 === "52")) || (data6 === "53")) || (data6 === "54")) || (data6 === "55")) || (data6 === "56")) || (data6 === "97")) || (data6 === "98")) || (data6 === "01")) || (data6 === "02")) || (data6 === "03")) || (data6 === "04")) || (data6 === "05")) || (data6 === "06")) || (data6 === "07")) || (data6 === "08")) || (data6 === "09"))){
+const err21 = {instancePath:instancePath+"/ethnicity",schemaPath:"code-ethnicity.schema.json/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -797,10 +4240,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.sex !== undefined){
-let data6 = data.sex;
-if(typeof data6 !== "string"){
-const err22 = {instancePath:instancePath+"/sex",schemaPath:"code-sex.schema.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.birthDate !== undefined){
+let data7 = data.birthDate;
+if(typeof data7 === "string"){
+if(!(formats6.validate(data7))){
+const err22 = {instancePath:instancePath+"/birthDate",schemaPath:"elements.schema.json#/$defs/date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -809,8 +4253,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(!((((data6 === "0") || (data6 === "1")) || (data6 === "2")) || (data6 === "9"))){
-const err23 = {instancePath:instancePath+"/sex",schemaPath:"code-sex.schema.json/enum",keyword:"enum",params:{allowedValues: schema37.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err23 = {instancePath:instancePath+"/birthDate",schemaPath:"elements.schema.json#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -820,10 +4265,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.ethnicity !== undefined){
-let data7 = data.ethnicity;
-if(typeof data7 !== "string"){
-const err24 = {instancePath:instancePath+"/ethnicity",schemaPath:"code-ethnicity.schema.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.nationality !== undefined){
+let data8 = data.nationality;
+if(typeof data8 !== "string"){
+const err24 = {instancePath:instancePath+"/nationality",schemaPath:"code-country.schema.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -832,69 +4277,21 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(!((((((((((((((((((((((((((((((((((((((((((((((((((((((((((data7 === "10") || (data7 === "11")) || (data7 === "12")) || (data7 === "13")) || (data7 === "14")) || (data7 === "15")) || (data7 === "16")) || (data7 === "17")) || (data7 === "18")) || (data7 === "19")) || (data7 === "20")) || (data7 === "21")) || (data7 === "22")) || (data7 === "23")) || (data7 === "24")) || (data7 === "25")) || (data7 === "26")) || (data7 === "27")) || (data7 === "28")) || (data7 === "29")) || (data7 === "30")) || (data7 === "31")) || (data7 === "32")) || (data7 === "33")) || (data7 === "34")) || (data7 === "35")) || (data7 === "36")) || (data7 === "37")) || (data7 === "38")) || (data7 === "39")) || (data7 === "40")) || (data7 === "41")) || (data7 === "42")) || (data7 === "43")) || (data7 === "44")) || (data7 === "45")) || (data7 === "46")) || (data7 === "47")) || (data7 === "48")) || (data7 === "49")) || (data7 === "50")) || (data7 === "51")) || (data7 === "52")) || (data7 === "53")) || (data7 === "54")) || (data7 === "55")) || (data7 === "56")) || (data7 === "97")) || (data7 === "98")) || (data7 === "01")) || (data7 === "02")) || (data7 === "03")) || (data7 === "04")) || (data7 === "05")) || (data7 === "06")) || (data7 === "07")) || (data7 === "08")) || (data7 === "09"))){
-const err25 = {instancePath:instancePath+"/ethnicity",schemaPath:"code-ethnicity.schema.json/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
+let valid14;
+valid14 = false;
+for(const v0 of schema51.enum){
+if(func0(data8, v0)){
+valid14 = true;
+break;
+}
+}
+if(!valid14){
+const err25 = {instancePath:instancePath+"/nationality",schemaPath:"code-country.schema.json/enum",keyword:"enum",params:{allowedValues: schema51.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err25];
 }
 else {
 vErrors.push(err25);
-}
-errors++;
-}
-}
-if(data.birthDate !== undefined){
-let data8 = data.birthDate;
-if(typeof data8 === "string"){
-if(!(formats4.validate(data8))){
-const err26 = {instancePath:instancePath+"/birthDate",schemaPath:"elements.schema.json#/$defs/date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-else {
-const err27 = {instancePath:instancePath+"/birthDate",schemaPath:"elements.schema.json#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-if(data.nationality !== undefined){
-let data9 = data.nationality;
-if(typeof data9 !== "string"){
-const err28 = {instancePath:instancePath+"/nationality",schemaPath:"code-country.schema.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-let valid16;
-valid16 = false;
-for(const v0 of schema35.enum){
-if(func0(data9, v0)){
-valid16 = true;
-break;
-}
-}
-if(!valid16){
-const err29 = {instancePath:instancePath+"/nationality",schemaPath:"code-country.schema.json/enum",keyword:"enum",params:{allowedValues: schema35.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
 }
 errors++;
 }
@@ -912,10 +4309,56 @@ errors = vErrors.length;
 }
 }
 if(data.mobile !== undefined){
-let data12 = data.mobile;
+let data11 = data.mobile;
+if(typeof data11 === "string"){
+if(!(formats12.validate(data11))){
+const err26 = {instancePath:instancePath+"/mobile",schemaPath:"elements.schema.json#/$defs/mobile/format",keyword:"format",params:{format: "cn-mobile"},message:"must match format \""+"cn-mobile"+"\""};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/mobile",schemaPath:"elements.schema.json#/$defs/mobile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data.phone !== undefined){
+let data12 = data.phone;
 if(typeof data12 === "string"){
-if(!(formats6.validate(data12))){
-const err30 = {instancePath:instancePath+"/mobile",schemaPath:"elements.schema.json#/$defs/mobile/format",keyword:"format",params:{format: "cn-mobile"},message:"must match format \""+"cn-mobile"+"\""};
+if(func1(data12) > 20){
+const err28 = {instancePath:instancePath+"/phone",schemaPath:"elements.schema.json#/$defs/phone/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(!pattern12.test(data12)){
+const err29 = {instancePath:instancePath+"/phone",schemaPath:"elements.schema.json#/$defs/phone/pattern",keyword:"pattern",params:{pattern: "^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$"},message:"must match pattern \""+"^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$"+"\""};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/phone",schemaPath:"elements.schema.json#/$defs/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -925,8 +4368,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-else {
-const err31 = {instancePath:instancePath+"/mobile",schemaPath:"elements.schema.json#/$defs/mobile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.email !== undefined){
+let data13 = data.email;
+if(typeof data13 === "string"){
+if(func1(data13) > 254){
+const err31 = {instancePath:instancePath+"/email",schemaPath:"elements.schema.json#/$defs/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -935,12 +4381,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-if(data.phone !== undefined){
-let data13 = data.phone;
-if(typeof data13 === "string"){
-if(func1(data13) > 20){
-const err32 = {instancePath:instancePath+"/phone",schemaPath:"elements.schema.json#/$defs/phone/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+if(!(formats14.validate(data13))){
+const err32 = {instancePath:instancePath+"/email",schemaPath:"elements.schema.json#/$defs/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -949,8 +4391,9 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(!pattern7.test(data13)){
-const err33 = {instancePath:instancePath+"/phone",schemaPath:"elements.schema.json#/$defs/phone/pattern",keyword:"pattern",params:{pattern: "^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$"},message:"must match pattern \""+"^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$"+"\""};
+}
+else {
+const err33 = {instancePath:instancePath+"/email",schemaPath:"elements.schema.json#/$defs/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -960,8 +4403,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-else {
-const err34 = {instancePath:instancePath+"/phone",schemaPath:"elements.schema.json#/$defs/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.deathDate !== undefined){
+let data14 = data.deathDate;
+if(typeof data14 === "string"){
+if(!(formats6.validate(data14))){
+const err34 = {instancePath:instancePath+"/deathDate",schemaPath:"elements.schema.json#/$defs/date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -971,11 +4417,8 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data.email !== undefined){
-let data14 = data.email;
-if(typeof data14 === "string"){
-if(func1(data14) > 254){
-const err35 = {instancePath:instancePath+"/email",schemaPath:"elements.schema.json#/$defs/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+else {
+const err35 = {instancePath:instancePath+"/deathDate",schemaPath:"elements.schema.json#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -984,8 +4427,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!(formats8.validate(data14))){
-const err36 = {instancePath:instancePath+"/email",schemaPath:"elements.schema.json#/$defs/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+}
+}
+else {
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -994,9 +4439,1375 @@ vErrors.push(err36);
 }
 errors++;
 }
+validate30.errors = vErrors;
+return errors === 0;
+}
+validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const v_profiles_example_profile = validate33;
+const schema81 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/profiles/example-profile.schema.json","title":"示例地方规范(仅为示例,非真实地方标准)","description":"演示地方如何以扩展而非分支的方式增加本地要求:allOf 引用国家目录条目规范,再在 extensions.EXAMPLE 下定义本地字段,并收紧核心规范中的可选要求(此处要求元数据标识符必填)。EXAMPLE 不是任何 DB 地方标准;真实规范应以其标准号(如 DB37)为键,另建文件并自行发布版本。","x-title-en":"Example regional profile (an example only, not a real local standard)","x-description-en":"Shows how a region adds local requirements by extension, not by fork: allOf references the national catalog entry spec, then defines local fields under extensions.EXAMPLE and tightens optional requirements of the core (here the metadata identifier becomes mandatory). EXAMPLE is not any DB local standard; a real profile is keyed by its standard number (such as DB37), lives in its own file and is versioned on its own.","x-version":"1.0.0","type":"object","allOf":[{"$ref":"../catalog-entry.schema.json"},{"type":"object","required":["metadataId","extensions"],"properties":{"metadataId":{"title":"元数据标识符(本规范必填)","description":"GB/T 21063.3 元数据标识符;核心规范中可选,本示例规范要求必填。","x-title-en":"Metadata identifier (mandatory here)","x-description-en":"GB/T 21063.3 metadata identifier; optional in the core spec, mandatory in this example profile.","x-standard":"GB/T 21063.3-2007 元数据标识符 mdId"},"extensions":{"title":"地方扩展","description":"必须包含本示例规范的扩展对象 EXAMPLE。","x-title-en":"Regional extensions","x-description-en":"Must contain this example profile's extension object EXAMPLE.","type":"object","required":["EXAMPLE"],"properties":{"EXAMPLE":{"title":"示例规范扩展字段","description":"本示例规范定义的本地字段。","x-title-en":"Example profile fields","x-description-en":"Local fields defined by this example profile.","type":"object","additionalProperties":false,"required":["localCatalogCode"],"properties":{"localCatalogCode":{"title":"本地目录编码","description":"本地目录系统中的编码。","x-title-en":"Local catalog code","x-description-en":"Code of the entry in the local catalog system.","type":"string","pattern":"^EX-[0-9]{4}-[0-9]{4}$"},"serviceInterface":{"title":"服务接口","description":"本地平台使用的“服务接口”格式(国家格式分类之外的常见扩展)。","x-title-en":"Service interface","x-description-en":"The 服务接口 (service interface) format some platforms use, outside the national format classes.","type":"object","additionalProperties":false,"required":["protocol","endpoint"],"properties":{"protocol":{"title":"接口协议","description":"接口协议。","x-title-en":"Protocol","x-description-en":"Interface protocol.","type":"string","enum":["REST","SOAP"],"x-enum-labels":{"REST":{"zh-CN":"REST 接口","en":"REST"},"SOAP":{"zh-CN":"SOAP 接口","en":"SOAP"}}},"endpoint":{"title":"接口地址","description":"接口访问地址。","x-title-en":"Endpoint","x-description-en":"Address of the interface.","$ref":"../elements.schema.json#/$defs/uri"}}},"steward":{"title":"数据管家","description":"本地负责该资源的联系人。","x-title-en":"Data steward","x-description-en":"Local contact responsible for the resource.","$ref":"../elements.schema.json#/$defs/contact"},"divisionCode":{"title":"所属行政区划","description":"资源所属行政区划代码。","x-title-en":"Division","x-description-en":"Division code the resource belongs to.","$ref":"../elements.schema.json#/$defs/divisionCode"}}}}}}}],"examples":[{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"EX-2024-0001","serviceInterface":{"protocol":"REST","endpoint":"https://exchange.example.gov.cn/resources/101001-000001"},"steward":{"name":"李四","mobile":"13912345678"},"divisionCode":"370102"}}}],"x-examples-invalid":[{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01"},"codes":["required"]},{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"EX-2024-0001","serviceInterface":{"protocol":"REST","endpoint":"https://exchange.example.gov.cn/resources/101001-000001"},"steward":{"name":"李四","mobile":"13912345678"},"divisionCode":"370102"}}},"codes":["required"]},{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"2024-1","serviceInterface":{"protocol":"REST","endpoint":"https://exchange.example.gov.cn/resources/101001-000001"},"steward":{"name":"李四","mobile":"13912345678"},"divisionCode":"370102"}}},"codes":["pattern"]},{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"EX-2024-0001","serviceInterface":{"protocol":"REST","endpoint":"https://exchange.example.gov.cn/resources/101001-000001"},"steward":{"name":"李四","mobile":"13912345678"},"divisionCode":"370102","owner":"某部门"}}},"codes":["additional_properties"]},{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"不予共享"},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"EX-2024-0001","serviceInterface":{"protocol":"REST","endpoint":"https://exchange.example.gov.cn/resources/101001-000001"},"steward":{"name":"李四","mobile":"13912345678"},"divisionCode":"370102"}}},"codes":["required"]},{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"DB99":{"any":"thing"}}},"codes":["required"]}]};
+
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate35.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err0];
 }
 else {
-const err37 = {instancePath:instancePath+"/email",schemaPath:"elements.schema.json#/$defs/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "name") || (key0 === "organization")) || (key0 === "phone")) || (key0 === "mobile")) || (key0 === "email"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func1(data0) > 50){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!pattern7.test(data0)){
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.organization !== undefined){
+let data1 = data.organization;
+if(typeof data1 === "string"){
+if(func1(data1) > 200){
+const err6 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(func1(data1) < 1){
+const err7 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!pattern7.test(data1)){
+const err8 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.phone !== undefined){
+let data2 = data.phone;
+if(typeof data2 === "string"){
+if(func1(data2) > 20){
+const err10 = {instancePath:instancePath+"/phone",schemaPath:"#/$defs/phone/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!pattern12.test(data2)){
+const err11 = {instancePath:instancePath+"/phone",schemaPath:"#/$defs/phone/pattern",keyword:"pattern",params:{pattern: "^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$"},message:"must match pattern \""+"^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$"+"\""};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/phone",schemaPath:"#/$defs/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.mobile !== undefined){
+let data3 = data.mobile;
+if(typeof data3 === "string"){
+if(!(formats12.validate(data3))){
+const err13 = {instancePath:instancePath+"/mobile",schemaPath:"#/$defs/mobile/format",keyword:"format",params:{format: "cn-mobile"},message:"must match format \""+"cn-mobile"+"\""};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/mobile",schemaPath:"#/$defs/mobile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.email !== undefined){
+let data4 = data.email;
+if(typeof data4 === "string"){
+if(func1(data4) > 254){
+const err15 = {instancePath:instancePath+"/email",schemaPath:"#/$defs/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(!(formats14.validate(data4))){
+const err16 = {instancePath:instancePath+"/email",schemaPath:"#/$defs/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/email",schemaPath:"#/$defs/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+validate35.errors = vErrors;
+return errors === 0;
+}
+validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const pattern23 = new RegExp("^EX-[0-9]{4}-[0-9]{4}$", "u");
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://govex.dev/specs/data/v1/profiles/example-profile.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate33.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(validate22(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.metadataId === undefined){
+const err1 = {instancePath,schemaPath:"#/allOf/1/required",keyword:"required",params:{missingProperty: "metadataId"},message:"must have required property '"+"metadataId"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.extensions === undefined){
+const err2 = {instancePath,schemaPath:"#/allOf/1/required",keyword:"required",params:{missingProperty: "extensions"},message:"must have required property '"+"extensions"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.extensions !== undefined){
+let data0 = data.extensions;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.EXAMPLE === undefined){
+const err3 = {instancePath:instancePath+"/extensions",schemaPath:"#/allOf/1/properties/extensions/required",keyword:"required",params:{missingProperty: "EXAMPLE"},message:"must have required property '"+"EXAMPLE"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0.EXAMPLE !== undefined){
+let data1 = data0.EXAMPLE;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.localCatalogCode === undefined){
+const err4 = {instancePath:instancePath+"/extensions/EXAMPLE",schemaPath:"#/allOf/1/properties/extensions/properties/EXAMPLE/required",keyword:"required",params:{missingProperty: "localCatalogCode"},message:"must have required property '"+"localCatalogCode"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data1){
+if(!((((key0 === "localCatalogCode") || (key0 === "serviceInterface")) || (key0 === "steward")) || (key0 === "divisionCode"))){
+const err5 = {instancePath:instancePath+"/extensions/EXAMPLE",schemaPath:"#/allOf/1/properties/extensions/properties/EXAMPLE/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data1.localCatalogCode !== undefined){
+let data2 = data1.localCatalogCode;
+if(typeof data2 === "string"){
+if(!pattern23.test(data2)){
+const err6 = {instancePath:instancePath+"/extensions/EXAMPLE/localCatalogCode",schemaPath:"#/allOf/1/properties/extensions/properties/EXAMPLE/properties/localCatalogCode/pattern",keyword:"pattern",params:{pattern: "^EX-[0-9]{4}-[0-9]{4}$"},message:"must match pattern \""+"^EX-[0-9]{4}-[0-9]{4}$"+"\""};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/extensions/EXAMPLE/localCatalogCode",schemaPath:"#/allOf/1/properties/extensions/properties/EXAMPLE/properties/localCatalogCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data1.serviceInterface !== undefined){
+let data3 = data1.serviceInterface;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.protocol === undefined){
+const err8 = {instancePath:instancePath+"/extensions/EXAMPLE/serviceInterface",schemaPath:"#/allOf/1/properties/extensions/properties/EXAMPLE/properties/serviceInterface/required",keyword:"required",params:{missingProperty: "protocol"},message:"must have required property '"+"protocol"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data3.endpoint === undefined){
+const err9 = {instancePath:instancePath+"/extensions/EXAMPLE/serviceInterface",schemaPath:"#/allOf/1/properties/extensions/properties/EXAMPLE/properties/serviceInterface/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key1 in data3){
+if(!((key1 === "protocol") || (key1 === "endpoint"))){
+const err10 = {instancePath:instancePath+"/extensions/EXAMPLE/serviceInterface",schemaPath:"#/allOf/1/properties/extensions/properties/EXAMPLE/properties/serviceInterface/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data3.protocol !== undefined){
+let data4 = data3.protocol;
+if(typeof data4 !== "string"){
+const err11 = {instancePath:instancePath+"/extensions/EXAMPLE/serviceInterface/protocol",schemaPath:"#/allOf/1/properties/extensions/properties/EXAMPLE/properties/serviceInterface/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(!((data4 === "REST") || (data4 === "SOAP"))){
+const err12 = {instancePath:instancePath+"/extensions/EXAMPLE/serviceInterface/protocol",schemaPath:"#/allOf/1/properties/extensions/properties/EXAMPLE/properties/serviceInterface/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema81.allOf[1].properties.extensions.properties.EXAMPLE.properties.serviceInterface.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data3.endpoint !== undefined){
+let data5 = data3.endpoint;
+if(typeof data5 === "string"){
+if(func1(data5) > 2048){
+const err13 = {instancePath:instancePath+"/extensions/EXAMPLE/serviceInterface/endpoint",schemaPath:"../elements.schema.json#/$defs/uri/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!(formats4.validate(data5))){
+const err14 = {instancePath:instancePath+"/extensions/EXAMPLE/serviceInterface/endpoint",schemaPath:"../elements.schema.json#/$defs/uri/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/extensions/EXAMPLE/serviceInterface/endpoint",schemaPath:"../elements.schema.json#/$defs/uri/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/extensions/EXAMPLE/serviceInterface",schemaPath:"#/allOf/1/properties/extensions/properties/EXAMPLE/properties/serviceInterface/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data1.steward !== undefined){
+if(!(validate35(data1.steward, {instancePath:instancePath+"/extensions/EXAMPLE/steward",parentData:data1,parentDataProperty:"steward",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+}
+if(data1.divisionCode !== undefined){
+let data7 = data1.divisionCode;
+if(typeof data7 === "string"){
+if(!(formats0.validate(data7))){
+const err17 = {instancePath:instancePath+"/extensions/EXAMPLE/divisionCode",schemaPath:"../elements.schema.json#/$defs/divisionCode/format",keyword:"format",params:{format: "cn-admin-division"},message:"must match format \""+"cn-admin-division"+"\""};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/extensions/EXAMPLE/divisionCode",schemaPath:"../elements.schema.json#/$defs/divisionCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/extensions/EXAMPLE",schemaPath:"#/allOf/1/properties/extensions/properties/EXAMPLE/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/extensions",schemaPath:"#/allOf/1/properties/extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/allOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const v_system_inventory = validate37;
+const schema90 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/system-inventory.schema.json","title":"政务信息系统普查记录","description":"政务信息系统普查的一条记录(国办发〔2017〕39号《政务信息系统整合共享实施方案》):系统名称、功能、使用范围和频度、审批、资金来源、网络和部署、关联的目录资源、状态和责任单位,用于摸清底数、清理“僵尸”系统和推动整合共享。","x-title-en":"Government information system inventory record","x-description-en":"One record of the government information system census (State Council General Office 〔2017〕 No. 39, implementation plan for integrating and sharing government information systems): name, function, scope and frequency of use, approval, funding, network and deployment, linked catalog resources, status and responsible organizations — used to take stock, retire \"zombie\" systems and drive integration and sharing.","x-version":"1.0.0","x-standard":"国办发〔2017〕39号 政务信息系统整合共享实施方案","type":"object","additionalProperties":false,"required":["name","ownerDepartment","ownerDepartmentCode","function","networks","status"],"$defs":{"organization":{"title":"单位","description":"单位名称及统一社会信用代码。","x-title-en":"Organization","x-description-en":"Name and unified social credit code of an organization.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"title":"单位名称","description":"单位名称。","x-title-en":"Name","x-description-en":"Name of the organization.","$ref":"elements.schema.json#/$defs/organizationName"},"uscc":{"title":"统一社会信用代码","description":"单位的统一社会信用代码。","x-title-en":"Unified social credit code","x-description-en":"Unified social credit code of the organization.","$ref":"elements.schema.json#/$defs/uscc"}},"examples":[{"name":"示例软件股份有限公司","uscc":"91370102MA3C00011F"}]}},"properties":{"name":{"title":"信息系统名称","description":"政务信息系统的全称。","x-title-en":"System name","x-description-en":"Full name of the government information system.","type":"string","minLength":1,"maxLength":200},"systemCode":{"title":"系统标识","description":"系统在共享交换中的标识(成员路径 INSTANCE/CLASS/MEMBER/SYSTEM 的 SYSTEM 段):字母或数字开头,可含字母、数字、点、下划线和连字符。","x-title-en":"System identifier","x-description-en":"Identifier of the system on the exchange (the SYSTEM segment of INSTANCE/CLASS/MEMBER/SYSTEM): starts with a letter or digit, then letters, digits, dots, underscores and hyphens.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},"ownerDepartment":{"title":"责任部门","description":"建设并使用该系统的政务部门名称。","x-title-en":"Owner department","x-description-en":"Name of the government department that built and uses the system.","$ref":"elements.schema.json#/$defs/organizationName"},"ownerDepartmentCode":{"title":"责任部门代码","description":"责任部门的统一社会信用代码。","x-title-en":"Owner department code","x-description-en":"Unified social credit code of the owner department.","$ref":"elements.schema.json#/$defs/uscc"},"function":{"title":"主要功能","description":"系统支撑的主要业务和功能。","x-title-en":"Main functions","x-description-en":"Main business and functions the system supports.","type":"string","minLength":1,"maxLength":2000},"scopeOfUse":{"title":"使用范围","description":"系统的使用范围,可多选。","x-title-en":"Scope of use","x-description-en":"Who uses the system; several values allowed.","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","enum":["本部门","本系统上下级","跨部门","跨地区","社会公众"],"x-enum-labels":{"本部门":{"zh-CN":"本部门","en":"Within the department"},"本系统上下级":{"zh-CN":"本系统上下级","en":"Across levels of the same vertical system"},"跨部门":{"zh-CN":"跨部门","en":"Across departments"},"跨地区":{"zh-CN":"跨地区","en":"Across regions"},"社会公众":{"zh-CN":"社会公众","en":"The public"}}}},"deploymentLevel":{"title":"部署层级","description":"系统部署所在的行政层级。","x-title-en":"Deployment level","x-description-en":"Administrative level where the system is deployed.","type":"string","enum":["国家级","省级","市级","县级","乡级"],"x-enum-labels":{"国家级":{"zh-CN":"国家级","en":"National"},"省级":{"zh-CN":"省级","en":"Provincial"},"市级":{"zh-CN":"市级","en":"Prefectural"},"县级":{"zh-CN":"县级","en":"County"},"乡级":{"zh-CN":"乡级","en":"Township"}}},"frequencyOfUse":{"title":"使用频度","description":"系统实际被使用的频度;“长期未使用”的系统是清理对象。","x-title-en":"Frequency of use","x-description-en":"How often the system is actually used; systems 长期未使用 (unused for a long time) are candidates for retirement.","type":"string","enum":["每日","每周","每月","每季度","每年","不定期","长期未使用"],"x-enum-labels":{"每日":{"zh-CN":"每日","en":"Daily"},"每周":{"zh-CN":"每周","en":"Weekly"},"每月":{"zh-CN":"每月","en":"Monthly"},"每季度":{"zh-CN":"每季度","en":"Quarterly"},"每年":{"zh-CN":"每年","en":"Yearly"},"不定期":{"zh-CN":"不定期","en":"Irregularly"},"长期未使用":{"zh-CN":"长期未使用","en":"Not used for a long time"}}},"userCount":{"title":"用户数","description":"系统的注册用户数。","x-title-en":"Users","x-description-en":"Number of registered users.","type":"integer","minimum":0},"approvingDepartment":{"title":"审批部门","description":"批准系统建设的部门。","x-title-en":"Approving department","x-description-en":"Department that approved building the system.","$ref":"elements.schema.json#/$defs/organizationName"},"approvalNumber":{"title":"批复文号","description":"建设批复的文号。","x-title-en":"Approval reference","x-description-en":"Reference number of the approval document.","type":"string","minLength":1,"maxLength":100},"approvalDate":{"title":"审批日期","description":"建设批复的日期;填写时须同时填写审批部门。","x-title-en":"Approval date","x-description-en":"Date of the approval; requires the approving department.","$ref":"elements.schema.json#/$defs/date"},"fundingSource":{"title":"资金来源","description":"建设资金的主要来源。","x-title-en":"Funding source","x-description-en":"Main source of the construction funds.","type":"string","enum":["中央财政资金","地方财政资金","部门自有资金","社会资本","其他"],"x-enum-labels":{"中央财政资金":{"zh-CN":"中央财政资金","en":"Central government funds"},"地方财政资金":{"zh-CN":"地方财政资金","en":"Local government funds"},"部门自有资金":{"zh-CN":"部门自有资金","en":"Department's own funds"},"社会资本":{"zh-CN":"社会资本","en":"Private capital"},"其他":{"zh-CN":"其他","en":"Other"}}},"investment":{"title":"建设投资","description":"累计建设投资,单位:万元(人民币)。","x-title-en":"Investment","x-description-en":"Cumulative investment, in units of 10,000 yuan (CNY).","$ref":"elements.schema.json#/$defs/money"},"networks":{"title":"运行网络","description":"系统运行所在的网络,可多选;部门专网应按要求整合迁移到电子政务外网。","x-title-en":"Networks","x-description-en":"Networks the system runs on, several allowed; departmental private networks are to be migrated to the e-government extranet.","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","enum":["电子政务内网","电子政务外网","互联网","部门专网"],"x-enum-labels":{"电子政务内网":{"zh-CN":"电子政务内网","en":"E-government internal network"},"电子政务外网":{"zh-CN":"电子政务外网","en":"E-government extranet"},"互联网":{"zh-CN":"互联网","en":"Internet"},"部门专网":{"zh-CN":"部门专网","en":"Departmental private network"}}}},"deployment":{"title":"部署方式","description":"系统的部署方式。","x-title-en":"Deployment","x-description-en":"How the system is hosted.","type":"string","enum":["政务云","本部门机房","托管机房","其他"],"x-enum-labels":{"政务云":{"zh-CN":"政务云","en":"Government cloud"},"本部门机房":{"zh-CN":"本部门机房","en":"Department's own data centre"},"托管机房":{"zh-CN":"托管机房","en":"Hosted data centre"},"其他":{"zh-CN":"其他","en":"Other"}}},"deploymentLocation":{"title":"部署地点","description":"机房或云平台的名称和地点。","x-title-en":"Deployment location","x-description-en":"Name and location of the data centre or cloud.","type":"string","minLength":1,"maxLength":200},"securityLevel":{"title":"等级保护级别","description":"网络安全等级保护定级。","x-title-en":"Security protection level","x-description-en":"Classified protection level of cybersecurity.","x-standard":"GB/T 22240-2020 网络安全等级保护定级指南; GB/T 22239-2019","type":"string","enum":["1","2","3","4","5"],"x-enum-labels":{"1":{"zh-CN":"第一级","en":"Level 1"},"2":{"zh-CN":"第二级","en":"Level 2"},"3":{"zh-CN":"第三级","en":"Level 3"},"4":{"zh-CN":"第四级","en":"Level 4"},"5":{"zh-CN":"第五级","en":"Level 5"}}},"connectedToExchange":{"title":"是否接入共享交换平台","description":"系统是否已接入政务信息资源共享交换平台。","x-title-en":"Connected to the exchange","x-description-en":"Whether the system is connected to the sharing and exchange platform.","type":"boolean"},"linkedCatalogResources":{"title":"关联目录资源","description":"系统产生或使用的政务信息资源的代码。","x-title-en":"Linked catalog resources","x-description-en":"Codes of the catalog resources the system produces or uses.","type":"array","uniqueItems":true,"maxItems":2000,"items":{"$ref":"elements.schema.json#/$defs/resourceCode"}},"status":{"title":"系统状态","description":"系统当前状态;“已整合”须写明整合去向。","x-title-en":"Status","x-description-en":"Current status of the system; 已整合 (integrated) requires integratedInto.","type":"string","enum":["在建","运行","停用","拟整合","已整合","拟清理","已清理"],"x-enum-labels":{"在建":{"zh-CN":"在建","en":"Under construction"},"运行":{"zh-CN":"运行","en":"In operation"},"停用":{"zh-CN":"停用","en":"Out of use"},"拟整合":{"zh-CN":"拟整合","en":"To be integrated"},"已整合":{"zh-CN":"已整合","en":"Integrated"},"拟清理":{"zh-CN":"拟清理","en":"To be decommissioned"},"已清理":{"zh-CN":"已清理","en":"Decommissioned"}}},"integratedInto":{"title":"整合去向","description":"整合后承接其功能的系统名称。","x-title-en":"Integrated into","x-description-en":"Name of the system that took over its functions.","type":"string","minLength":1,"maxLength":200},"onlineDate":{"title":"上线日期","description":"系统正式上线运行的日期。","x-title-en":"Go-live date","x-description-en":"Date the system went live.","$ref":"elements.schema.json#/$defs/date"},"developer":{"title":"承建单位","description":"承担系统建设的单位。","x-title-en":"Developer","x-description-en":"Organization that built the system.","$ref":"#/$defs/organization"},"maintainer":{"title":"运维单位","description":"承担系统运行维护的单位。","x-title-en":"Maintainer","x-description-en":"Organization that operates and maintains the system.","$ref":"#/$defs/organization"},"contact":{"title":"联系人","description":"普查填报联系人。","x-title-en":"Contact","x-description-en":"Contact for this census record.","$ref":"elements.schema.json#/$defs/contact"},"inventoryDate":{"title":"填报日期","description":"普查记录的填报日期。","x-title-en":"Record date","x-description-en":"Date the census record was filled in.","$ref":"elements.schema.json#/$defs/date"},"remarks":{"title":"备注","description":"其他说明。","x-title-en":"Remarks","x-description-en":"Other remarks.","type":"string","minLength":1,"maxLength":2000}},"dependentRequired":{"approvalDate":["approvingDepartment"],"approvalNumber":["approvingDepartment"]},"allOf":[{"if":{"properties":{"status":{"const":"已整合"}},"required":["status"]},"then":{"properties":{"integratedInto":{}},"required":["integratedInto"]}}],"examples":[{"name":"山东省示例户籍管理系统","systemCode":"hukou","ownerDepartment":"山东省示例厅","ownerDepartmentCode":"11370000MB1234562A","function":"户籍登记、迁移、变更业务办理和人口信息查询。","scopeOfUse":["本系统上下级","跨部门"],"deploymentLevel":"省级","frequencyOfUse":"每日","userCount":12000,"approvingDepartment":"山东省示例发展改革委","approvalNumber":"鲁示改〔2018〕12号","approvalDate":"2018-04-20","fundingSource":"地方财政资金","investment":"1280.5","networks":["电子政务外网"],"deployment":"政务云","deploymentLocation":"山东省政务云济南节点","securityLevel":"3","connectedToExchange":true,"linkedCatalogResources":["101001/000001"],"status":"运行","onlineDate":"2019-09-01","developer":{"name":"示例软件股份有限公司","uscc":"91370102MA3C00011F"},"contact":{"name":"李四","mobile":"13912345678"},"inventoryDate":"2024-03-01"},{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"}],"x-examples-invalid":[{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"},"codes":["required"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合"},"codes":["required"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["局域网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"},"codes":["enum"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":[],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"},"codes":["min_items"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["互联网","互联网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"},"codes":["unique_items"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台","approvalDate":"2018-04-20"},"codes":["dependent_required"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台","investment":"1,280"},"codes":["pattern"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台","linkedCatalogResources":["A00034VG345"]},"codes":["pattern"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"僵尸","integratedInto":"山东省一体化政务服务平台"},"codes":["enum"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台","securityLevel":3},"codes":["type"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"},"codes":["invalid_length"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台","budget":"100"},"codes":["additional_properties"]}]};
+const pattern27 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
+const schema98 = {"title":"单位","description":"单位名称及统一社会信用代码。","x-title-en":"Organization","x-description-en":"Name and unified social credit code of an organization.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"title":"单位名称","description":"单位名称。","x-title-en":"Name","x-description-en":"Name of the organization.","$ref":"elements.schema.json#/$defs/organizationName"},"uscc":{"title":"统一社会信用代码","description":"单位的统一社会信用代码。","x-title-en":"Unified social credit code","x-description-en":"Unified social credit code of the organization.","$ref":"elements.schema.json#/$defs/uscc"}},"examples":[{"name":"示例软件股份有限公司","uscc":"91370102MA3C00011F"}]};
+
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate38.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "name") || (key0 === "uscc"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func1(data0) > 200){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!pattern7.test(data0)){
+const err4 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/organizationName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/organizationName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.uscc !== undefined){
+let data1 = data.uscc;
+if(typeof data1 === "string"){
+if(!(formats2.validate(data1))){
+const err6 = {instancePath:instancePath+"/uscc",schemaPath:"elements.schema.json#/$defs/uscc/format",keyword:"format",params:{format: "cn-uscc"},message:"must match format \""+"cn-uscc"+"\""};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/uscc",schemaPath:"elements.schema.json#/$defs/uscc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate38.errors = vErrors;
+return errors === 0;
+}
+validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate41.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "name") || (key0 === "organization")) || (key0 === "phone")) || (key0 === "mobile")) || (key0 === "email"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func1(data0) > 50){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!pattern7.test(data0)){
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.organization !== undefined){
+let data1 = data.organization;
+if(typeof data1 === "string"){
+if(func1(data1) > 200){
+const err6 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(func1(data1) < 1){
+const err7 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!pattern7.test(data1)){
+const err8 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.phone !== undefined){
+let data2 = data.phone;
+if(typeof data2 === "string"){
+if(func1(data2) > 20){
+const err10 = {instancePath:instancePath+"/phone",schemaPath:"#/$defs/phone/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!pattern12.test(data2)){
+const err11 = {instancePath:instancePath+"/phone",schemaPath:"#/$defs/phone/pattern",keyword:"pattern",params:{pattern: "^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$"},message:"must match pattern \""+"^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$"+"\""};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/phone",schemaPath:"#/$defs/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.mobile !== undefined){
+let data3 = data.mobile;
+if(typeof data3 === "string"){
+if(!(formats12.validate(data3))){
+const err13 = {instancePath:instancePath+"/mobile",schemaPath:"#/$defs/mobile/format",keyword:"format",params:{format: "cn-mobile"},message:"must match format \""+"cn-mobile"+"\""};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/mobile",schemaPath:"#/$defs/mobile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.email !== undefined){
+let data4 = data.email;
+if(typeof data4 === "string"){
+if(func1(data4) > 254){
+const err15 = {instancePath:instancePath+"/email",schemaPath:"#/$defs/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(!(formats14.validate(data4))){
+const err16 = {instancePath:instancePath+"/email",schemaPath:"#/$defs/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/email",schemaPath:"#/$defs/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://govex.dev/specs/data/v1/system-inventory.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate37.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.status !== undefined){
+if("已整合" !== data.status){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.integratedInto === undefined){
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "integratedInto"},message:"must have required property '"+"integratedInto"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid1 = _valid0;
+if(valid1){
+var props0 = {};
+props0.integratedInto = true;
+props0.status = true;
+}
+}
+if(!valid1){
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.ownerDepartment === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ownerDepartment"},message:"must have required property '"+"ownerDepartment"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.ownerDepartmentCode === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ownerDepartmentCode"},message:"must have required property '"+"ownerDepartmentCode"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.function === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "function"},message:"must have required property '"+"function"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.networks === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "networks"},message:"must have required property '"+"networks"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data.status === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func13.call(schema90.properties, key0))){
+const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data1 = data.name;
+if(typeof data1 === "string"){
+if(func1(data1) > 200){
+const err11 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(func1(data1) < 1){
+const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.systemCode !== undefined){
+let data2 = data.systemCode;
+if(typeof data2 === "string"){
+if(!pattern27.test(data2)){
+const err14 = {instancePath:instancePath+"/systemCode",schemaPath:"#/properties/systemCode/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"+"\""};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/systemCode",schemaPath:"#/properties/systemCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.ownerDepartment !== undefined){
+let data3 = data.ownerDepartment;
+if(typeof data3 === "string"){
+if(func1(data3) > 200){
+const err16 = {instancePath:instancePath+"/ownerDepartment",schemaPath:"elements.schema.json#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data3) < 1){
+const err17 = {instancePath:instancePath+"/ownerDepartment",schemaPath:"elements.schema.json#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(!pattern7.test(data3)){
+const err18 = {instancePath:instancePath+"/ownerDepartment",schemaPath:"elements.schema.json#/$defs/organizationName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/ownerDepartment",schemaPath:"elements.schema.json#/$defs/organizationName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.ownerDepartmentCode !== undefined){
+let data4 = data.ownerDepartmentCode;
+if(typeof data4 === "string"){
+if(!(formats2.validate(data4))){
+const err20 = {instancePath:instancePath+"/ownerDepartmentCode",schemaPath:"elements.schema.json#/$defs/uscc/format",keyword:"format",params:{format: "cn-uscc"},message:"must match format \""+"cn-uscc"+"\""};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/ownerDepartmentCode",schemaPath:"elements.schema.json#/$defs/uscc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.function !== undefined){
+let data5 = data.function;
+if(typeof data5 === "string"){
+if(func1(data5) > 2000){
+const err22 = {instancePath:instancePath+"/function",schemaPath:"#/properties/function/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(func1(data5) < 1){
+const err23 = {instancePath:instancePath+"/function",schemaPath:"#/properties/function/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/function",schemaPath:"#/properties/function/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data.scopeOfUse !== undefined){
+let data6 = data.scopeOfUse;
+if(Array.isArray(data6)){
+if(data6.length < 1){
+const err25 = {instancePath:instancePath+"/scopeOfUse",schemaPath:"#/properties/scopeOfUse/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+if(typeof data7 !== "string"){
+const err26 = {instancePath:instancePath+"/scopeOfUse/" + i0,schemaPath:"#/properties/scopeOfUse/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(!(((((data7 === "本部门") || (data7 === "本系统上下级")) || (data7 === "跨部门")) || (data7 === "跨地区")) || (data7 === "社会公众"))){
+const err27 = {instancePath:instancePath+"/scopeOfUse/" + i0,schemaPath:"#/properties/scopeOfUse/items/enum",keyword:"enum",params:{allowedValues: schema90.properties.scopeOfUse.items.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+let i1 = data6.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data6[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err28 = {instancePath:instancePath+"/scopeOfUse",schemaPath:"#/properties/scopeOfUse/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/scopeOfUse",schemaPath:"#/properties/scopeOfUse/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.deploymentLevel !== undefined){
+let data8 = data.deploymentLevel;
+if(typeof data8 !== "string"){
+const err30 = {instancePath:instancePath+"/deploymentLevel",schemaPath:"#/properties/deploymentLevel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(!(((((data8 === "国家级") || (data8 === "省级")) || (data8 === "市级")) || (data8 === "县级")) || (data8 === "乡级"))){
+const err31 = {instancePath:instancePath+"/deploymentLevel",schemaPath:"#/properties/deploymentLevel/enum",keyword:"enum",params:{allowedValues: schema90.properties.deploymentLevel.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data.frequencyOfUse !== undefined){
+let data9 = data.frequencyOfUse;
+if(typeof data9 !== "string"){
+const err32 = {instancePath:instancePath+"/frequencyOfUse",schemaPath:"#/properties/frequencyOfUse/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(!(((((((data9 === "每日") || (data9 === "每周")) || (data9 === "每月")) || (data9 === "每季度")) || (data9 === "每年")) || (data9 === "不定期")) || (data9 === "长期未使用"))){
+const err33 = {instancePath:instancePath+"/frequencyOfUse",schemaPath:"#/properties/frequencyOfUse/enum",keyword:"enum",params:{allowedValues: schema90.properties.frequencyOfUse.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.userCount !== undefined){
+let data10 = data.userCount;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err34 = {instancePath:instancePath+"/userCount",schemaPath:"#/properties/userCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+const err35 = {instancePath:instancePath+"/userCount",schemaPath:"#/properties/userCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+if(data.approvingDepartment !== undefined){
+let data11 = data.approvingDepartment;
+if(typeof data11 === "string"){
+if(func1(data11) > 200){
+const err36 = {instancePath:instancePath+"/approvingDepartment",schemaPath:"elements.schema.json#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(func1(data11) < 1){
+const err37 = {instancePath:instancePath+"/approvingDepartment",schemaPath:"elements.schema.json#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1005,10 +5816,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-if(data.deceased !== undefined){
-if(typeof data.deceased !== "boolean"){
-const err38 = {instancePath:instancePath+"/deceased",schemaPath:"#/properties/deceased/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(!pattern7.test(data11)){
+const err38 = {instancePath:instancePath+"/approvingDepartment",schemaPath:"elements.schema.json#/$defs/organizationName/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\""};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1018,11 +5827,8 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data.deathDate !== undefined){
-let data16 = data.deathDate;
-if(typeof data16 === "string"){
-if(!(formats4.validate(data16))){
-const err39 = {instancePath:instancePath+"/deathDate",schemaPath:"elements.schema.json#/$defs/date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+else {
+const err39 = {instancePath:instancePath+"/approvingDepartment",schemaPath:"elements.schema.json#/$defs/organizationName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1032,8 +5838,11 @@ vErrors.push(err39);
 errors++;
 }
 }
-else {
-const err40 = {instancePath:instancePath+"/deathDate",schemaPath:"elements.schema.json#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.approvalNumber !== undefined){
+let data12 = data.approvalNumber;
+if(typeof data12 === "string"){
+if(func1(data12) > 100){
+const err40 = {instancePath:instancePath+"/approvalNumber",schemaPath:"#/properties/approvalNumber/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1042,10 +5851,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-}
-}
-else {
-const err41 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(func1(data12) < 1){
+const err41 = {instancePath:instancePath+"/approvalNumber",schemaPath:"#/properties/approvalNumber/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1054,18 +5861,566 @@ vErrors.push(err41);
 }
 errors++;
 }
-validate25.errors = vErrors;
+}
+else {
+const err42 = {instancePath:instancePath+"/approvalNumber",schemaPath:"#/properties/approvalNumber/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data.approvalDate !== undefined){
+let data13 = data.approvalDate;
+if(typeof data13 === "string"){
+if(!(formats6.validate(data13))){
+const err43 = {instancePath:instancePath+"/approvalDate",schemaPath:"elements.schema.json#/$defs/date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/approvalDate",schemaPath:"elements.schema.json#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+if(data.fundingSource !== undefined){
+let data14 = data.fundingSource;
+if(typeof data14 !== "string"){
+const err45 = {instancePath:instancePath+"/fundingSource",schemaPath:"#/properties/fundingSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(!(((((data14 === "中央财政资金") || (data14 === "地方财政资金")) || (data14 === "部门自有资金")) || (data14 === "社会资本")) || (data14 === "其他"))){
+const err46 = {instancePath:instancePath+"/fundingSource",schemaPath:"#/properties/fundingSource/enum",keyword:"enum",params:{allowedValues: schema90.properties.fundingSource.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data.investment !== undefined){
+let data15 = data.investment;
+if(typeof data15 === "string"){
+if(func1(data15) > 21){
+const err47 = {instancePath:instancePath+"/investment",schemaPath:"elements.schema.json#/$defs/money/maxLength",keyword:"maxLength",params:{limit: 21},message:"must NOT have more than 21 characters"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if(!pattern16.test(data15)){
+const err48 = {instancePath:instancePath+"/investment",schemaPath:"elements.schema.json#/$defs/money/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$"+"\""};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/investment",schemaPath:"elements.schema.json#/$defs/money/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data.networks !== undefined){
+let data16 = data.networks;
+if(Array.isArray(data16)){
+if(data16.length < 1){
+const err50 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+const len1 = data16.length;
+for(let i2=0; i2<len1; i2++){
+let data17 = data16[i2];
+if(typeof data17 !== "string"){
+const err51 = {instancePath:instancePath+"/networks/" + i2,schemaPath:"#/properties/networks/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(!((((data17 === "电子政务内网") || (data17 === "电子政务外网")) || (data17 === "互联网")) || (data17 === "部门专网"))){
+const err52 = {instancePath:instancePath+"/networks/" + i2,schemaPath:"#/properties/networks/items/enum",keyword:"enum",params:{allowedValues: schema90.properties.networks.items.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+let i3 = data16.length;
+let j1;
+if(i3 > 1){
+const indices1 = {};
+for(;i3--;){
+let item1 = data16[i3];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err53 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+break;
+}
+indices1[item1] = i3;
+}
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data.deployment !== undefined){
+let data18 = data.deployment;
+if(typeof data18 !== "string"){
+const err55 = {instancePath:instancePath+"/deployment",schemaPath:"#/properties/deployment/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+if(!((((data18 === "政务云") || (data18 === "本部门机房")) || (data18 === "托管机房")) || (data18 === "其他"))){
+const err56 = {instancePath:instancePath+"/deployment",schemaPath:"#/properties/deployment/enum",keyword:"enum",params:{allowedValues: schema90.properties.deployment.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data.deploymentLocation !== undefined){
+let data19 = data.deploymentLocation;
+if(typeof data19 === "string"){
+if(func1(data19) > 200){
+const err57 = {instancePath:instancePath+"/deploymentLocation",schemaPath:"#/properties/deploymentLocation/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+if(func1(data19) < 1){
+const err58 = {instancePath:instancePath+"/deploymentLocation",schemaPath:"#/properties/deploymentLocation/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/deploymentLocation",schemaPath:"#/properties/deploymentLocation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data.securityLevel !== undefined){
+let data20 = data.securityLevel;
+if(typeof data20 !== "string"){
+const err60 = {instancePath:instancePath+"/securityLevel",schemaPath:"#/properties/securityLevel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+if(!(((((data20 === "1") || (data20 === "2")) || (data20 === "3")) || (data20 === "4")) || (data20 === "5"))){
+const err61 = {instancePath:instancePath+"/securityLevel",schemaPath:"#/properties/securityLevel/enum",keyword:"enum",params:{allowedValues: schema90.properties.securityLevel.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if(data.connectedToExchange !== undefined){
+if(typeof data.connectedToExchange !== "boolean"){
+const err62 = {instancePath:instancePath+"/connectedToExchange",schemaPath:"#/properties/connectedToExchange/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data.linkedCatalogResources !== undefined){
+let data22 = data.linkedCatalogResources;
+if(Array.isArray(data22)){
+if(data22.length > 2000){
+const err63 = {instancePath:instancePath+"/linkedCatalogResources",schemaPath:"#/properties/linkedCatalogResources/maxItems",keyword:"maxItems",params:{limit: 2000},message:"must NOT have more than 2000 items"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+const len2 = data22.length;
+for(let i4=0; i4<len2; i4++){
+let data23 = data22[i4];
+if(typeof data23 === "string"){
+if(func1(data23) > 64){
+const err64 = {instancePath:instancePath+"/linkedCatalogResources/" + i4,schemaPath:"elements.schema.json#/$defs/resourceCode/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+if(!pattern6.test(data23)){
+const err65 = {instancePath:instancePath+"/linkedCatalogResources/" + i4,schemaPath:"elements.schema.json#/$defs/resourceCode/pattern",keyword:"pattern",params:{pattern: "^[1-3][0-9]{2}[0-9A-Z]{0,29}/[0-9A-Z]{1,32}$"},message:"must match pattern \""+"^[1-3][0-9]{2}[0-9A-Z]{0,29}/[0-9A-Z]{1,32}$"+"\""};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/linkedCatalogResources/" + i4,schemaPath:"elements.schema.json#/$defs/resourceCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+let i5 = data22.length;
+let j2;
+if(i5 > 1){
+outer0:
+for(;i5--;){
+for(j2 = i5; j2--;){
+if(func0(data22[i5], data22[j2])){
+const err67 = {instancePath:instancePath+"/linkedCatalogResources",schemaPath:"#/properties/linkedCatalogResources/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err68 = {instancePath:instancePath+"/linkedCatalogResources",schemaPath:"#/properties/linkedCatalogResources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data24 = data.status;
+if(typeof data24 !== "string"){
+const err69 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+if(!(((((((data24 === "在建") || (data24 === "运行")) || (data24 === "停用")) || (data24 === "拟整合")) || (data24 === "已整合")) || (data24 === "拟清理")) || (data24 === "已清理"))){
+const err70 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema90.properties.status.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+if(data.integratedInto !== undefined){
+let data25 = data.integratedInto;
+if(typeof data25 === "string"){
+if(func1(data25) > 200){
+const err71 = {instancePath:instancePath+"/integratedInto",schemaPath:"#/properties/integratedInto/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+if(func1(data25) < 1){
+const err72 = {instancePath:instancePath+"/integratedInto",schemaPath:"#/properties/integratedInto/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/integratedInto",schemaPath:"#/properties/integratedInto/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+if(data.onlineDate !== undefined){
+let data26 = data.onlineDate;
+if(typeof data26 === "string"){
+if(!(formats6.validate(data26))){
+const err74 = {instancePath:instancePath+"/onlineDate",schemaPath:"elements.schema.json#/$defs/date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/onlineDate",schemaPath:"elements.schema.json#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+if(data.developer !== undefined){
+if(!(validate38(data.developer, {instancePath:instancePath+"/developer",parentData:data,parentDataProperty:"developer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+}
+if(data.maintainer !== undefined){
+if(!(validate38(data.maintainer, {instancePath:instancePath+"/maintainer",parentData:data,parentDataProperty:"maintainer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+}
+if(data.contact !== undefined){
+if(!(validate41(data.contact, {instancePath:instancePath+"/contact",parentData:data,parentDataProperty:"contact",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
+if(data.inventoryDate !== undefined){
+let data30 = data.inventoryDate;
+if(typeof data30 === "string"){
+if(!(formats6.validate(data30))){
+const err76 = {instancePath:instancePath+"/inventoryDate",schemaPath:"elements.schema.json#/$defs/date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/inventoryDate",schemaPath:"elements.schema.json#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+if(data.remarks !== undefined){
+let data31 = data.remarks;
+if(typeof data31 === "string"){
+if(func1(data31) > 2000){
+const err78 = {instancePath:instancePath+"/remarks",schemaPath:"#/properties/remarks/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+if(func1(data31) < 1){
+const err79 = {instancePath:instancePath+"/remarks",schemaPath:"#/properties/remarks/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/remarks",schemaPath:"#/properties/remarks/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+if(data.approvalDate !== undefined){
+if(data.approvingDepartment === undefined){
+const err81 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "approvalDate",
+    missingProperty: "approvingDepartment",
+    depsCount: 1,
+    deps: "approvingDepartment"},message:"must have property approvingDepartment when property approvalDate is present"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data.approvalNumber !== undefined){
+if(data.approvingDepartment === undefined){
+const err82 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "approvalNumber",
+    missingProperty: "approvingDepartment",
+    depsCount: 1,
+    deps: "approvingDepartment"},message:"must have property approvingDepartment when property approvalNumber is present"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+}
+else {
+const err83 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+validate37.errors = vErrors;
 return errors === 0;
 }
-validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 /** Precompiled validate functions by built-in spec name. */
 export const builtinValidators: Readonly<Record<string, CompiledValidate>> = {
   "address": v_address,
+  "catalog-entry": v_catalog_entry,
   "code-country": v_code_country,
   "code-ethnicity": v_code_ethnicity,
   "code-sex": v_code_sex,
   "elements": v_elements,
+  "legal-entity": v_legal_entity,
   "person": v_person,
+  "profiles/example-profile": v_profiles_example_profile,
+  "system-inventory": v_system_inventory,
 };

@@ -173,7 +173,9 @@ describe("validateStream formats", () => {
     const v = await getValidator(applicant);
     for (const size of [1, 5, 65536]) {
       for (const format of ["auto", "csv"] as const) {
-        const results = await collect(validateStream(chunked(make(), size), v, { encoding, format }));
+        const results = await collect(
+          validateStream(chunked(make(), size), v, { encoding, format }),
+        );
         expect(summary(results)).toEqual([
           [1, 2, []],
           [2, 3, []],
