@@ -1,0 +1,175 @@
+/**
+ * GB/T 2260 行政区划代码 lookups over the table shipped in this package (1980–2025, with
+ * history). The authority is the Ministry of Civil Affairs' year-end list; see
+ * data-src/README.md for provenance and the caveats (2025 is provisional).
+ * @module
+ */
+import { type CheckResult, issue, result } from "../issues.js";
+import { DIVISION_TABLE, DIVISION_TABLE_LATEST_YEAR } from "./table.generated.js";
+
+/** One historical meaning of a code: the name it had from `from` to `to` (null = still). */
+export interface DivisionMeaning {
+  name: string;
+  from: number;
+  to: number | null;
+}
+
+/** What the table knows about a division code. */
+export interface DivisionInfo {
+  code: string;
+  /** The name in force in the year asked for (or the latest name). */
+  name: string;
+  /** GB/T 2260 §4: xx0000 province, xxxx00 prefecture, else county level. */
+  level: "province" | "prefecture" | "county";
+  /** First year-end list the code appears in. */
+  from: number;
+  /** Year the code was abolished (in force for part of that year), or null when still in force. */
+  to: number | null;
+  /** In force in the year asked for (any part of it), or in the latest list when no year is given. */
+  inForce: boolean;
+  /** Name of the province (first two digits + 0000), when known. */
+  province: string | null;
+  /** Name of the prefecture (first four digits + 00) for county-level codes, when known. */
+  prefecture: string | null;
+  /** Earlier meanings or gaps, oldest first; empty when the code only ever had one. */
+  history: DivisionMeaning[];
+  /** Other spellings seen in sources (e.g. 荷泽市 for 菏泽市). */
+  alternateNames: string[];
+  /** Provenance: "mca" curated lists, "mca-raw", "gb" (GB/T 2260 editions only) or "summary" (市辖区 …). */
+  source: "mca" | "mca-raw" | "gb" | "summary";
+}
+
+interface Row {
+  name: string;
+  from: number;
+  to: number | null;
+  flag: string;
+  history: DivisionMeaning[];
+  alternates: string[];
+}
+
+const SOURCES: Record<string, DivisionInfo["source"]> = {
+  "": "mca",
+  m: "mca-raw",
+  g: "gb",
+  s: "summary",
+};
+
+let table: Map<string, Row> | undefined;
+
+function year(text: string | undefined): number | null {
+  return text ? Number(text) : null;
+}
+
+// Parsed on first use: importing the package must stay cheap (CLI start-up).
+function rows(): Map<string, Row> {
+  if (table) return table;
+  table = new Map();
+  for (const line of DIVISION_TABLE.split("\n")) {
+    const [code = "", name = "", from = "", to, flag = "", hist = "", alt = ""] = line.split("|");
+    table.set(code, {
+      name,
+      from: Number(from),
+      to: year(to),
+      flag,
+      history: hist
+        ? hist.split(";").map((h) => {
+            const [n = "", f, t] = h.split(",");
+            return { name: n, from: Number(f), to: year(t) };
+          })
+        : [],
+      alternates: alt ? alt.split(",") : [],
+    });
+  }
+  return table;
+}
+
+function inForceIn(from: number, to: number | null, y: number): boolean {
+  return from <= y && (to === null || y <= to);
+}
+
+/** True when the six-digit code ever existed in GB/T 2260 (1980 onwards). Hot path: no allocation. */
+export function divisionExists(code: string): boolean {
+  return rows().has(code);
+}
+
+/**
+ * Looks a GB/T 2260 code up, optionally as of a year.
+ *
+ * @example
+ * lookupDivision("110101")?.name            // "东城区"
+ * lookupDivision("110103", { year: 2005 })  // 崇文区, inForce: true (abolished 2010)
+ * lookupDivision("130171")                  // null: an NBS statistical code, not GB/T 2260
+ */
+export function lookupDivision(code: string, opts: { year?: number } = {}): DivisionInfo | null {
+  if (typeof code !== "string") return null;
+  const row = rows().get(code);
+  if (!row) return null;
+  const y = opts.year;
+  let name = row.name;
+  let inForce = row.to === null;
+  if (y !== undefined) {
+    const meaning = row.history.find((h) => inForceIn(h.from, h.to, y));
+    if (meaning) name = meaning.name;
+    inForce = row.history.length > 0 ? meaning !== undefined : inForceIn(row.from, row.to, y);
+  }
+  const level = code.endsWith("0000") ? "province" : code.endsWith("00") ? "prefecture" : "county";
+  const provinceRow = rows().get(`${code.slice(0, 2)}0000`);
+  const prefectureRow = level === "county" ? rows().get(`${code.slice(0, 4)}00`) : undefined;
+  return {
+    code,
+    name,
+    level,
+    from: row.from,
+    to: row.to,
+    inForce,
+    province: provinceRow?.name ?? null,
+    prefecture: prefectureRow?.name ?? null,
+    history: row.history,
+    alternateNames: row.alternates,
+    source: SOURCES[row.flag] ?? "mca",
+  };
+}
+
+/**
+ * Checks a GB/T 2260 code: six digits that exist in the table; with `year`, in force that year.
+ *
+ * @example
+ * checkDivision("110103", { year: 2015 }).issues[0]?.code // "division_not_in_force"
+ */
+export function checkDivision(
+  code: string,
+  opts: { year?: number } = {},
+): CheckResult<DivisionInfo> {
+  const value = typeof code === "string" ? code.trim() : "";
+  if (value.length !== 6) {
+    return result(value.slice(0, 32), [
+      issue("invalid_length", { expected: 6, actual: value.length }),
+    ]);
+  }
+  const bad = value.search(/\D/);
+  if (bad >= 0) {
+    return result(value, [
+      issue("invalid_character", { position: bad + 1, character: value[bad] as string }),
+    ]);
+  }
+  const info = lookupDivision(value, opts);
+  if (!info) return result(value, [issue("unknown_division_code", { code: value })]);
+  if (opts.year !== undefined && !info.inForce) {
+    return result(
+      value,
+      [
+        issue("division_not_in_force", {
+          code: value,
+          year: opts.year,
+          from: info.from,
+          to: info.to ?? DIVISION_TABLE_LATEST_YEAR,
+        }),
+      ],
+      info,
+    );
+  }
+  return result(value, [], info);
+}
+
+export { DIVISION_TABLE_LATEST_YEAR, DIVISION_TABLE_SIZE } from "./table.generated.js";
