@@ -1,4 +1,4 @@
-import { type GovexFormat, govexFormats } from "@govex/schemas";
+import { type GovexFormat, govexFormats } from "@govex/schemas/core";
 import { fullFormats } from "ajv-formats/dist/formats.js";
 
 type AjvFormat = RegExp | ((value: string) => boolean) | { validate: unknown };

@@ -4,7 +4,8 @@
  * of NDJSON, JSON arrays and CSV/TSV in UTF-8 or GBK/GB18030.
  * @module
  */
-export { builtinSchemaNames } from "./builtin.js";
+export { builtinSchemaNames, builtinSpecList } from "./builtin.js";
+export type { BuiltinSpec } from "./compiled.js";
 export * from "./errors.js";
 export { getValidator } from "./get-validator.js";
 export { validateFile } from "./stream/validate-file.js";

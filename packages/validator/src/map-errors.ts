@@ -1,4 +1,4 @@
-import type { CheckIssue } from "@govex/schemas";
+import type { CheckIssue } from "@govex/schemas/core";
 import type { AjvError } from "./compiled.js";
 import { govexFormat } from "./format-table.js";
 import { escapePointer, pointerSegments } from "./schema-walk.js";

@@ -1,4 +1,4 @@
-import { identifierMessage } from "@govex/schemas";
+import { identifierMessage } from "@govex/schemas/core";
 import { en, enField } from "./locale/en.js";
 import type { MessageTable } from "./locale/types.js";
 import { zhCN, zhField } from "./locale/zh-CN.js";

@@ -1,4 +1,4 @@
-import { govexRules, type RuleIssue } from "@govex/schemas";
+import { govexRules, type RuleIssue } from "@govex/schemas/core";
 import type { CompiledValidate } from "./compiled.js";
 import { mapAjvErrors, type RawIssue } from "./map-errors.js";
 import { renderMessage } from "./messages.js";

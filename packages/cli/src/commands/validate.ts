@@ -1,0 +1,172 @@
+import { stat } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import {
+  type FileReport,
+  GovexValidatorError,
+  getValidator,
+  type InputEncoding,
+  type InputFormat,
+  type Lang,
+  validateFile,
+} from "@govex/validator";
+import { type CliIo, UsageError, useColor } from "../io.js";
+import { renderJson } from "../output/json.js";
+import { renderJunit } from "../output/junit.js";
+import { renderText } from "../output/text.js";
+import type { ValidateRun } from "../output/types.js";
+import { progressBar } from "../progress.js";
+
+const FORMATS = ["text", "json", "junit"] as const;
+const ENCODINGS = ["auto", "utf8", "gbk", "gb18030"] as const;
+const INPUT_FORMATS = ["auto", "ndjson", "json", "csv", "tsv"] as const;
+const LENIENT = ["uscc"] as const;
+
+export interface ValidateArgs {
+  files: string[];
+  schema: string;
+  format: (typeof FORMATS)[number];
+  lang: Lang;
+  maxErrors: number;
+  lenientUscc: boolean;
+  encoding: InputEncoding;
+  inputFormat: InputFormat | "auto";
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError({
+    "zh-CN": `--${name} 的值「${value}」无效。可选值：${allowed.join("、")}。`,
+    en: `--${name} "${value}" is not valid: use one of ${allowed.join(", ")}.`,
+  });
+}
+
+/** Parses `govex validate` arguments; a UsageError (exit 2) names what is wrong and how to fix it. */
+export function parseValidateArgs(argv: string[], lang: Lang): ValidateArgs {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    const reason = (err as Error).message;
+    throw new UsageError({
+      "zh-CN": `参数错误：${reason}。运行 govex validate --help 查看用法。`,
+      en: `bad arguments: ${reason}. Run govex validate --help for usage.`,
+    });
+  }
+  const v = parsed.values;
+  const chosenLang = v.lang === undefined ? lang : oneOf("lang", v.lang, ["zh-CN", "en"] as const);
+  if (parsed.positionals.length === 0) {
+    throw new UsageError({
+      "zh-CN": "缺少要校验的文件。用法：govex validate <文件…> --schema <id|路径>。",
+      en: "no file to validate. Usage: govex validate <file…> --schema <id|path>.",
+    });
+  }
+  if (v.schema === undefined || v.schema === "") {
+    throw new UsageError({
+      "zh-CN":
+        "缺少 --schema。请给出内置规范 id（如 person）或 JSON Schema 文件路径；govex schemas 列出内置规范。",
+      en: "--schema is missing: give a built-in spec id (such as person) or a JSON Schema file; govex schemas lists the built-in ones.",
+    });
+  }
+  let maxErrors = Number.POSITIVE_INFINITY;
+  if (v["max-errors"] !== undefined) {
+    maxErrors = Number(v["max-errors"]);
+    if (!/^\d+$/.test(v["max-errors"]) || !Number.isSafeInteger(maxErrors)) {
+      throw new UsageError({
+        "zh-CN": `--max-errors 应为非负整数，实为「${v["max-errors"]}」。`,
+        en: `--max-errors must be a whole number ≥ 0, got "${v["max-errors"]}".`,
+      });
+    }
+  }
+  const lenient = (v.lenient ?? []).map((x) => oneOf("lenient", x, LENIENT));
+  return {
+    files: parsed.positionals,
+    schema: v.schema,
+    format: oneOf("format", v.format ?? "text", FORMATS),
+    lang: chosenLang,
+    maxErrors,
+    lenientUscc: lenient.includes("uscc"),
+    encoding: oneOf("encoding", v.encoding ?? "auto", ENCODINGS),
+    inputFormat: oneOf("input-format", v["input-format"] ?? "auto", INPUT_FORMATS),
+  };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      schema: { type: "string", short: "s" },
+      format: { type: "string", short: "f" },
+      lang: { type: "string" },
+      "max-errors": { type: "string" },
+      lenient: { type: "string", multiple: true },
+      encoding: { type: "string" },
+      "input-format": { type: "string" },
+    },
+  });
+}
+
+/**
+ * `govex validate`: validates every file, writes one report, and returns the exit code —
+ * 0 all valid, 1 some records invalid, 2 usage error or unreadable input.
+ */
+export async function validateCommand(args: ValidateArgs, io: CliIo): Promise<number> {
+  let validator: Awaited<ReturnType<typeof getValidator>>;
+  try {
+    validator = await getValidator(args.schema, { baseDir: process.cwd() });
+  } catch (err) {
+    if (err instanceof GovexValidatorError) throw new UsageError(err.messages);
+    throw err;
+  }
+  const run: ValidateRun = { lang: args.lang, reports: [], failures: [], truncated: false };
+  let budget = args.maxErrors;
+  for (const file of args.files) {
+    const size = await stat(file).then(
+      (s) => s.size,
+      () => 0,
+    );
+    const bar = progressBar(io, file, size);
+    try {
+      const report = await validateOne(file, validator, args, budget, bar);
+      bar.done();
+      budget -= report.issues.length;
+      run.truncated ||= report.truncated;
+      run.reports.push(report);
+    } catch (err) {
+      bar.done();
+      if (!(err instanceof GovexValidatorError)) throw err;
+      run.failures.push({ file, code: err.code, message: err.messages[args.lang] });
+    }
+  }
+  io.stdout.write(
+    args.format === "json"
+      ? renderJson(run)
+      : args.format === "junit"
+        ? renderJunit(run)
+        : renderText(run, useColor(io.stdout, io.env)),
+  );
+  if (run.failures.length > 0) {
+    // Unreadable input is a usage problem (exit 2); say so on stderr too, whatever the format.
+    for (const f of run.failures) io.stderr.write(`govex: ${f.message}\n`);
+    return 2;
+  }
+  return run.reports.some((r) => r.invalid > 0) ? 1 : 0;
+}
+
+function validateOne(
+  file: string,
+  validator: Awaited<ReturnType<typeof getValidator>>,
+  args: ValidateArgs,
+  budget: number,
+  onProgress: (bytes: number) => void,
+): Promise<FileReport> {
+  return validateFile(file, validator, {
+    lang: args.lang,
+    lenient: { uscc: args.lenientUscc },
+    encoding: args.encoding,
+    format: args.inputFormat,
+    maxReportIssues: Number.isFinite(budget) ? Math.max(budget, 0) : Number.MAX_SAFE_INTEGER,
+    onProgress,
+  });
+}

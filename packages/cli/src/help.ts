@@ -1,0 +1,44 @@
+import type { Lang } from "@govex/validator";
+
+const HELP: Record<Lang, string> = {
+  "zh-CN": `govex —— 政务信息资源共享交换工具
+
+用法:
+  govex validate <文件…> --schema <id|路径> [选项]   按数据规范校验文件
+  govex schemas                                      列出内置数据规范
+  govex --version | --help
+
+validate 选项:
+  --schema <id|路径>        内置规范 id(person、legal-entity、catalog-entry、system-inventory…)或 JSON Schema 文件
+  --format text|json|junit  报告格式(默认 text)
+  --lang zh-CN|en           报告语言(默认 zh-CN;LANG 以 en 开头时为 en)
+  --max-errors <N>          最多列出 N 个问题(记录计数仍完整)
+  --lenient uscc            统一社会信用代码只有校验位错误时记为警告
+  --encoding auto|utf8|gbk|gb18030   输入编码(默认 auto)
+  --input-format auto|ndjson|json|csv|tsv  输入格式(默认按扩展名或内容判断)
+
+退出码: 0 全部有效;1 有无效记录;2 用法错误或无法读取输入。
+`,
+  en: `govex — tools for government information-resource sharing and exchange
+
+Usage:
+  govex validate <file…> --schema <id|path> [options]   validate files against a data spec
+  govex schemas                                         list the built-in data specs
+  govex --version | --help
+
+validate options:
+  --schema <id|path>        a built-in spec id (person, legal-entity, catalog-entry, system-inventory, …) or a JSON Schema file
+  --format text|json|junit  report format (default text)
+  --lang zh-CN|en           report language (default zh-CN; en when LANG starts with "en")
+  --max-errors <N>          list at most N issues (record counts stay complete)
+  --lenient uscc            a USCC whose only fault is its check character is a warning
+  --encoding auto|utf8|gbk|gb18030   input encoding (default auto)
+  --input-format auto|ndjson|json|csv|tsv  input format (default: by extension or content)
+
+Exit codes: 0 all valid; 1 some records invalid; 2 usage error or unreadable input.
+`,
+};
+
+export function helpText(lang: Lang): string {
+  return HELP[lang];
+}

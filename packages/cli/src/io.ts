@@ -1,0 +1,32 @@
+import type { Lang } from "@govex/validator";
+
+/** Where the CLI writes and what it knows of its environment; tests pass their own. */
+export interface CliIo {
+  stdout: { write(chunk: string): unknown; isTTY?: boolean };
+  stderr: { write(chunk: string): unknown; isTTY?: boolean; columns?: number };
+  env: Record<string, string | undefined>;
+}
+
+/** The process's own streams and environment. */
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+/** `--lang`, else LC_ALL / LC_MESSAGES / LANG starting with "en" gives English; zh-CN otherwise. */
+export function defaultLang(env: CliIo["env"]): Lang {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || "";
+  return /^en/i.test(locale) ? "en" : "zh-CN";
+}
+
+/** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function useColor(stream: { isTTY?: boolean }, env: CliIo["env"]): boolean {
+  return stream.isTTY === true && !env.NO_COLOR && env.TERM !== "dumb";
+}
+
+/** A usage error: exit code 2 with a one-line message in both languages' choice. */
+export class UsageError extends Error {
+  constructor(readonly messages: Record<Lang, string>) {
+    super(messages.en);
+    this.name = "UsageError";
+  }
+}

@@ -1,0 +1,36 @@
+import { totals, type ValidateRun } from "./types.js";
+
+/**
+ * `--format json`: exactly one JSON object,
+ * `{ "summary": { "records", "valid", "invalid" }, "issues": [ { "file", "record", "path", "code", "message" } ] }`,
+ * with `line`, `severity` and `params` added to each issue, and `files`/`errors` beside them.
+ */
+export function renderJson(run: ValidateRun): string {
+  const { records, valid, invalid } = totals(run);
+  const issues = run.reports.flatMap((r) =>
+    r.issues.map((i) => ({
+      file: r.file,
+      record: i.record,
+      ...(i.line === undefined ? {} : { line: i.line }),
+      path: i.path,
+      code: i.code,
+      severity: i.severity,
+      message: i.message,
+      params: i.params,
+    })),
+  );
+  const files = run.reports.map((r) => ({
+    file: r.file,
+    format: r.format,
+    encoding: r.encoding,
+    records: r.records,
+    valid: r.valid,
+    invalid: r.invalid,
+  }));
+  return `${JSON.stringify({
+    summary: { records, valid, invalid, files: files.length, truncated: run.truncated },
+    issues,
+    files,
+    errors: run.failures,
+  })}\n`;
+}

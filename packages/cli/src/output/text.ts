@@ -1,0 +1,61 @@
+import type { ValidationIssue } from "@govex/validator";
+import { totals, type ValidateRun } from "./types.js";
+
+const STRINGS = {
+  "zh-CN": {
+    file: (f: string, n: number, v: number, i: number, fmt: string, enc: string) =>
+      `${f}（${fmt}，${enc}）：${n} 条记录，${v} 条有效，${i} 条无效`,
+    record: (n: number) => `第 ${n} 条`,
+    fileLevel: "文件",
+    warning: "警告",
+    summary: (f: number, n: number, v: number, i: number) =>
+      `合计：${f} 个文件，${n} 条记录，${v} 条有效，${i} 条无效`,
+    truncated: "问题过多，已按 --max-errors 截断列表；记录计数仍完整。",
+  },
+  en: {
+    file: (f: string, n: number, v: number, i: number, fmt: string, enc: string) =>
+      `${f} (${fmt}, ${enc}): ${n} records, ${v} valid, ${i} invalid`,
+    record: (n: number) => `record ${n}`,
+    fileLevel: "file",
+    warning: "warning",
+    summary: (f: number, n: number, v: number, i: number) =>
+      `total: ${f} files, ${n} records, ${v} valid, ${i} invalid`,
+    truncated: "too many issues: the list was cut at --max-errors; record counts are complete.",
+  },
+} as const;
+
+const paint = (on: boolean, code: number) => (s: string) =>
+  on ? `\u001b[${code}m${s}\u001b[0m` : s;
+
+/** The human report: per file a summary line, then one line per issue, then the totals. */
+export function renderText(run: ValidateRun, color: boolean): string {
+  const s = STRINGS[run.lang];
+  const red = paint(color, 31);
+  const yellow = paint(color, 33);
+  const green = paint(color, 32);
+  const dim = paint(color, 2);
+  const out: string[] = [];
+  for (const r of run.reports) {
+    const head = s.file(r.file, r.records, r.valid, r.invalid, r.format, r.encoding);
+    out.push(r.invalid === 0 ? green(head) : red(head));
+    for (const i of r.issues)
+      out.push(`  ${issueLine(r.file, i, s, i.severity === "warning" ? yellow : red, dim)}`);
+  }
+  if (run.truncated) out.push(yellow(s.truncated));
+  const t = totals(run);
+  if (run.reports.length > 1) out.push(s.summary(t.files, t.records, t.valid, t.invalid));
+  return `${out.join("\n")}\n`;
+}
+
+function issueLine(
+  file: string,
+  i: ValidationIssue,
+  s: (typeof STRINGS)[keyof typeof STRINGS],
+  tone: (x: string) => string,
+  dim: (x: string) => string,
+): string {
+  const where = i.line === undefined ? file : `${file}:${i.line}`;
+  const which = i.record === 0 ? s.fileLevel : s.record(i.record);
+  const severity = i.severity === "warning" ? ` ${s.warning}` : "";
+  return `${dim(where)} ${which} ${i.path || "/"} ${tone(i.code)}${severity} ${i.message}`;
+}

@@ -1,0 +1,65 @@
+import { builtinSpecList, GovexValidatorError, type Lang } from "@govex/validator";
+import pkg from "../package.json" with { type: "json" };
+import { parseValidateArgs, validateCommand } from "./commands/validate.js";
+import { helpText } from "./help.js";
+import { type CliIo, defaultLang, processIo, UsageError } from "./io.js";
+
+/**
+ * Runs the govex CLI with `argv` (without node and the script) and returns the exit code.
+ * Never throws for bad input: usage errors print one line to stderr and return 2.
+ *
+ * @example
+ * const code = await run(["validate", "people.ndjson", "--schema", "person", "--format", "json"]);
+ */
+export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const langFlag = argv.indexOf("--lang");
+  const lang: Lang =
+    argv[langFlag + 1] === "en" ? "en" : langFlag >= 0 ? "zh-CN" : defaultLang(io.env);
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+      io.stdout.write(helpText(lang));
+      return command === undefined ? 2 : 0;
+    }
+    if (command === "--version" || command === "-v") {
+      io.stdout.write(`${pkg.version}\n`);
+      return 0;
+    }
+    if (command === "validate") {
+      if (rest.includes("--help") || rest.includes("-h")) {
+        io.stdout.write(helpText(lang));
+        return 0;
+      }
+      return await validateCommand(parseValidateArgs(rest, lang), io);
+    }
+    if (command === "schemas") return listSchemas(io, lang);
+    throw new UsageError({
+      "zh-CN": `未知命令「${command}」。运行 govex --help 查看可用命令。`,
+      en: `unknown command "${command}": run govex --help for the commands.`,
+    });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`govex: ${err.messages[lang]}\n`);
+      return 2;
+    }
+    if (err instanceof GovexValidatorError) {
+      io.stderr.write(`govex: ${err.messages[lang]}\n`);
+      return 2;
+    }
+    // A bug, not bad input: one line, and the stack only when asked for.
+    io.stderr.write(
+      `govex: ${lang === "en" ? "internal error" : "内部错误"}: ${(err as Error)?.message ?? String(err)}\n`,
+    );
+    if (io.env.GOVEX_DEBUG) io.stderr.write(`${(err as Error)?.stack ?? ""}\n`);
+    return 2;
+  }
+}
+
+function listSchemas(io: CliIo, lang: Lang): number {
+  for (const spec of builtinSpecList()) {
+    const schema = spec.schema as { title?: string; "x-title-en"?: string };
+    const title = lang === "en" ? (schema["x-title-en"] ?? schema.title) : schema.title;
+    io.stdout.write(`${spec.name.padEnd(28)} ${title ?? ""}\n`);
+  }
+  return 0;
+}
