@@ -20,9 +20,11 @@ function xml(text: string): string {
  */
 export function renderJunit(run: ValidateRun): string {
   const t = totals(run);
+  // Each file is one testsuite with a testcase per invalid record (or one passing testcase).
+  const tests = run.reports.reduce((n, r) => n + Math.max(r.invalid, 1), 0) + run.failures.length;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="govex validate" tests="${Math.max(t.records, 1)}" failures="${t.invalid}" errors="${run.failures.length}">`,
+    `<testsuites name="govex validate" tests="${tests}" failures="${t.invalid}" errors="${run.failures.length}">`,
   ];
   for (const r of run.reports) {
     lines.push(
