@@ -4,8 +4,7 @@
  * same functions in `superRefine`. Every rule is total: it never throws, whatever the input.
  * @module
  */
-import { lookupDivision } from "./divisions/lookup.js";
-import { checkResidentId } from "./identifiers/resident-id.js";
+import { divisionPlace } from "./divisions/lookup.js";
 import { type CheckIssue, issue, type Lang } from "./issues.js";
 
 /** An issue found by a rule; `path` is relative to the object that carries the rule. */
@@ -39,96 +38,77 @@ function at(path: string, code: string, params: CheckIssue["params"]): RuleIssue
   return { ...issue(code, params), path: [path] };
 }
 
+function digitsAt(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** "YYYY-MM-DD" equals the ID's characters 7–14 (compared in place: no allocation). */
+function sameBirthDate(date: string, id: string): boolean {
+  if (date.length !== 10 || date[4] !== "-" || date[7] !== "-") return false;
+  for (let i = 0; i < 4; i++) if (date.charCodeAt(i) !== id.charCodeAt(6 + i)) return false;
+  return (
+    date.charCodeAt(5) === id.charCodeAt(10) &&
+    date.charCodeAt(6) === id.charCodeAt(11) &&
+    date.charCodeAt(8) === id.charCodeAt(12) &&
+    date.charCodeAt(9) === id.charCodeAt(13)
+  );
+}
+
 /** GB 11643-1999 §5.2–5.3: the birth date and sex a person record states agree with the resident ID. */
 function personResidentId(value: unknown): RuleIssue[] {
   const id = text(value, "residentId");
-  if (id === undefined) return NONE;
-  const parsed = checkResidentId(id);
-  if (!parsed.info || parsed.issues.some((i) => i.code === "invalid_birth_date")) return NONE;
-  const out: RuleIssue[] = [];
+  // Only an 18-character ID with a digit body is compared; its own faults are the format's to report.
+  if (id === undefined || id.length !== 18 || !digitsAt(id, 0, 17)) return NONE;
+  let out: RuleIssue[] | undefined;
   const birthDate = text(value, "birthDate");
-  if (birthDate !== undefined && birthDate !== parsed.info.birthDate) {
-    out.push(
-      at("birthDate", "resident_id_birth_date_mismatch", {
-        expected: parsed.info.birthDate,
-        actual: birthDate,
-      }),
-    );
+  if (birthDate !== undefined && !sameBirthDate(birthDate, id)) {
+    const expected = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+    out = [at("birthDate", "resident_id_birth_date_mismatch", { expected, actual: birthDate })];
   }
   const sex = text(value, "sex");
-  // GB/T 2261.1: 0 (unknown) and 9 (not stated) do not contradict the ID.
-  if ((sex === "1" || sex === "2") && sex !== parsed.info.sex) {
-    out.push(at("sex", "resident_id_sex_mismatch", { expected: parsed.info.sex, actual: sex }));
+  // §5.3: odd sequence = male ("1"), even = female ("2"); GB/T 2261.1 0 and 9 never conflict.
+  const expectedSex = (id.charCodeAt(16) - 48) % 2 === 1 ? "1" : "2";
+  if ((sex === "1" || sex === "2") && sex !== expectedSex) {
+    (out ??= []).push(
+      at("sex", "resident_id_sex_mismatch", { expected: expectedSex, actual: sex }),
+    );
   }
-  return out.length ? out : NONE;
+  return out ?? NONE;
 }
 
-function sameName(
-  given: string,
-  info: { name: string; history: { name: string }[]; alternateNames: string[] },
-): boolean {
-  return (
-    given === info.name ||
-    info.alternateNames.includes(given) ||
-    info.history.some((h) => h.name === given)
-  );
+function mismatch(fieldName: string, code: string, expected: string, actual: string): RuleIssue {
+  return at(fieldName, "address_division_mismatch", { field: fieldName, code, expected, actual });
 }
 
 /** GB/T 2260: the division code of an address agrees with the province, city and county it names. */
 function addressDivision(value: unknown): RuleIssue[] {
   const code = text(value, "divisionCode");
-  if (code === undefined || !/^\d{6}$/.test(code)) return NONE;
-  const out: RuleIssue[] = [];
-  const province = lookupDivision(`${code.slice(0, 2)}0000`);
-  const givenProvince = text(value, "province");
-  if (province && givenProvince !== undefined && !sameName(givenProvince, province)) {
-    out.push(
-      at("province", "address_division_mismatch", {
-        field: "province",
-        code,
-        expected: province.name,
-        actual: givenProvince,
-      }),
-    );
+  if (code === undefined || code.length !== 6 || !digitsAt(code, 0, 6)) return NONE;
+  const place = divisionPlace(code);
+  let out: RuleIssue[] | undefined;
+  const province = text(value, "province");
+  if (province !== undefined && place.province && !place.province.names.has(province)) {
+    (out ??= []).push(mismatch("province", code, place.province.name, province));
   }
-  const givenCity = text(value, "city");
-  if (givenCity !== undefined && !code.endsWith("0000")) {
-    const prefecture = lookupDivision(`${code.slice(0, 4)}00`);
+  const city = text(value, "city");
+  if (city !== undefined && place.prefecture) {
     // Municipalities and 省直辖 counties have summary codes (市辖区, 县, 省直辖县级行政区划):
-    // there the "city" is the municipality itself, so the province's name is accepted too.
-    const summary = prefecture?.source === "summary";
+    // there the "city" is the municipality itself, so the province's names are accepted too.
     const ok =
-      !prefecture ||
-      sameName(givenCity, prefecture) ||
-      ((summary || code.slice(2, 4) === "90") &&
-        province !== null &&
-        sameName(givenCity, province));
-    if (!ok && prefecture) {
-      out.push(
-        at("city", "address_division_mismatch", {
-          field: "city",
-          code,
-          expected: prefecture.name,
-          actual: givenCity,
-        }),
-      );
-    }
+      place.prefecture.names.has(city) ||
+      ((place.prefecture.summary || code.slice(2, 4) === "90") &&
+        place.province?.names.has(city) === true);
+    if (!ok) (out ??= []).push(mismatch("city", code, place.prefecture.name, city));
   }
-  const givenCounty = text(value, "county");
-  if (givenCounty !== undefined && !code.endsWith("00")) {
-    const county = lookupDivision(code);
-    if (county && !sameName(givenCounty, county)) {
-      out.push(
-        at("county", "address_division_mismatch", {
-          field: "county",
-          code,
-          expected: county.name,
-          actual: givenCounty,
-        }),
-      );
-    }
+  const county = text(value, "county");
+  if (county !== undefined && !code.endsWith("00") && place.self && !place.self.names.has(county)) {
+    (out ??= []).push(mismatch("county", code, place.self.name, county));
   }
-  return out.length ? out : NONE;
+  return out ?? NONE;
 }
 
 /** GB 32100-2015 §4: fields a legal-entity record repeats agree with its USCC. */

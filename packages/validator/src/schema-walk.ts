@@ -89,7 +89,7 @@ export class SchemaNode {
   private cachedReach: boolean | undefined;
   private cachedRuleFns: readonly (readonly [string, unknown])[] | undefined;
   private cachedRuleChildren:
-    | { named: readonly (readonly [string, SchemaNode])[]; other: boolean }
+    | { named: readonly (readonly [string, SchemaNode, string])[]; other: boolean }
     | undefined;
 
   constructor(
@@ -247,9 +247,10 @@ export class SchemaNode {
    * Children through which x-govex-rules can be reached: declared properties by name, plus
    * whether any other key (additionalProperties / items) can reach them. Cached.
    */
-  ruleChildren(): { named: readonly (readonly [string, SchemaNode])[]; other: boolean } {
+  /** Declared properties that lead to rules, each with its JSON Pointer segment ("/" + escaped name). */
+  ruleChildren(): { named: readonly (readonly [string, SchemaNode, string])[]; other: boolean } {
     if (this.cachedRuleChildren === undefined) {
-      const named: [string, SchemaNode][] = [];
+      const named: [string, SchemaNode, string][] = [];
       const names = new Set<string>();
       for (const v of this.views) {
         if (isObj(v.schema) && isObj(v.schema.properties))
@@ -257,7 +258,7 @@ export class SchemaNode {
       }
       for (const k of names) {
         const c = this.child(k);
-        if (c?.reachesRules) named.push([k, c]);
+        if (c?.reachesRules) named.push([k, c, `/${escapePointer(k)}`]);
       }
       let other = false;
       for (const v of this.views) {

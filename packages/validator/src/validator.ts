@@ -161,11 +161,11 @@ export function runRules(value: unknown, root: SchemaNode): RawIssue[] {
     if (!other && !Array.isArray(v)) {
       // Fast path: only the declared properties that lead to rules.
       for (let c = 0; c < named.length; c++) {
-        const [k, child] = named[c] as readonly [string, SchemaNode];
+        const [k, child, segment] = named[c] as readonly [string, SchemaNode, string];
         if (!Object.hasOwn(v, k)) continue;
         stackValues[top] = (v as Record<string, unknown>)[k];
         stackNodes[top] = child;
-        stackPaths[top] = `${path}/${escapePointer(k)}`;
+        stackPaths[top] = path + segment;
         top++;
       }
       continue;

@@ -88,6 +88,48 @@ function inForceIn(from: number, to: number | null, y: number): boolean {
   return from <= y && (to === null || y <= to);
 }
 
+/** The names a code is known by: its name, earlier names and other spellings. */
+export interface DivisionNames {
+  readonly names: ReadonlySet<string>;
+  /** First name, for messages. */
+  readonly name: string;
+  /** A summary code (市辖区, 县, 省直辖县级行政区划 …), not a real prefecture. */
+  readonly summary: boolean;
+}
+
+/** What a county- or prefecture-level code's address must say: province, prefecture and own names. */
+export interface DivisionPlace {
+  readonly province: DivisionNames | null;
+  readonly prefecture: DivisionNames | null;
+  readonly self: DivisionNames | null;
+}
+
+const places = new Map<string, DivisionPlace>();
+
+function names(code: string): DivisionNames | null {
+  const row = rows().get(code);
+  if (!row) return null;
+  const all = new Set([row.name, ...row.alternates, ...row.history.map((h) => h.name)]);
+  return { names: all, name: row.name, summary: row.flag === "s" };
+}
+
+/**
+ * @internal The names an address with this division code may give, cached per code (there are a
+ * few thousand codes): the hot path of the address-division rule allocates nothing.
+ */
+export function divisionPlace(code: string): DivisionPlace {
+  let place = places.get(code);
+  if (place === undefined) {
+    place = {
+      province: names(`${code.slice(0, 2)}0000`),
+      prefecture: code.endsWith("0000") ? null : names(`${code.slice(0, 4)}00`),
+      self: names(code),
+    };
+    if (divisionExists(code)) places.set(code, place);
+  }
+  return place;
+}
+
 /** True when the six-digit code ever existed in GB/T 2260 (1980 onwards). Hot path: no allocation. */
 export function divisionExists(code: string): boolean {
   return rows().has(code);

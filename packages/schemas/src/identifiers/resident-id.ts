@@ -54,6 +54,12 @@ function isDigits(s: string, from: number, to: number): boolean {
   return true;
 }
 
+function digitsValue(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + s.charCodeAt(i) - 48;
+  return n;
+}
+
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** @internal A real calendar date (proleptic Gregorian). */
@@ -73,9 +79,13 @@ function isoDate(y: number, m: number, d: number): string {
 
 let today = 0;
 let todayCheckedAt = 0;
+let callsSinceCheck = 0;
 
-// The hot path compares YYYYMMDD numbers; "today" is recomputed at most once a minute.
+// The hot path compares YYYYMMDD numbers. Reading the clock costs more than the rest of the
+// check, so it is read every 4096 calls and "today" recomputed at most once a minute.
 function todayNumber(): number {
+  if (callsSinceCheck-- > 0) return today;
+  callsSinceCheck = 4096;
   const now = Date.now();
   if (now - todayCheckedAt > 60_000) {
     const [y, m, d] = todayParts(new Date(now));
@@ -101,7 +111,10 @@ export function isResidentId(value: string): boolean {
   if (value.length !== 18 || !isDigits(value, 0, 17)) return false;
   const last = value[17];
   if (last !== residentIdCheckCharacter(value)) return false;
-  const [y, m, d] = birthParts(value.slice(6, 14));
+  // Characters 7–14 are digits (checked above): read the birth date in place.
+  const y = digitsValue(value, 6, 10);
+  const m = digitsValue(value, 10, 12);
+  const d = digitsValue(value, 12, 14);
   if (!isRealDate(y, m, d) || y * 10000 + m * 100 + d > todayNumber()) return false;
   return divisionExists(value.slice(0, 6));
 }

@@ -75,7 +75,7 @@ errors++;
 if(data.province !== undefined){
 let data1 = data.province;
 if(typeof data1 === "string"){
-if(func1(data1) > 50){
+if((data1.length > 50 && func1(data1) > 50)){
 const err4 = {instancePath:instancePath+"/province",schemaPath:"#/properties/province/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -85,7 +85,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(func1(data1) < 1){
+if((data1.length < 2 && func1(data1) < 1)){
 const err5 = {instancePath:instancePath+"/province",schemaPath:"#/properties/province/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err5];
@@ -110,7 +110,7 @@ errors++;
 if(data.city !== undefined){
 let data2 = data.city;
 if(typeof data2 === "string"){
-if(func1(data2) > 50){
+if((data2.length > 50 && func1(data2) > 50)){
 const err7 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -120,7 +120,7 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(func1(data2) < 1){
+if((data2.length < 2 && func1(data2) < 1)){
 const err8 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -145,7 +145,7 @@ errors++;
 if(data.county !== undefined){
 let data3 = data.county;
 if(typeof data3 === "string"){
-if(func1(data3) > 50){
+if((data3.length > 50 && func1(data3) > 50)){
 const err10 = {instancePath:instancePath+"/county",schemaPath:"#/properties/county/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -155,7 +155,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(func1(data3) < 1){
+if((data3.length < 2 && func1(data3) < 1)){
 const err11 = {instancePath:instancePath+"/county",schemaPath:"#/properties/county/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -180,7 +180,7 @@ errors++;
 if(data.street !== undefined){
 let data4 = data.street;
 if(typeof data4 === "string"){
-if(func1(data4) > 100){
+if((data4.length > 100 && func1(data4) > 100)){
 const err13 = {instancePath:instancePath+"/street",schemaPath:"#/properties/street/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -190,7 +190,7 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(func1(data4) < 1){
+if((data4.length < 2 && func1(data4) < 1)){
 const err14 = {instancePath:instancePath+"/street",schemaPath:"#/properties/street/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
@@ -215,7 +215,7 @@ errors++;
 if(data.detail !== undefined){
 let data5 = data.detail;
 if(typeof data5 === "string"){
-if(func1(data5) > 200){
+if((data5.length > 200 && func1(data5) > 200)){
 const err16 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err16];
@@ -225,7 +225,7 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(func1(data5) < 1){
+if((data5.length < 2 && func1(data5) < 1)){
 const err17 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err17];
@@ -275,7 +275,7 @@ errors++;
 if(data.fullText !== undefined){
 let data7 = data.fullText;
 if(typeof data7 === "string"){
-if(func1(data7) > 300){
+if((data7.length > 300 && func1(data7) > 300)){
 const err21 = {instancePath:instancePath+"/fullText",schemaPath:"#/properties/fullText/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err21];
@@ -285,7 +285,7 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(func1(data7) < 1){
+if((data7.length < 2 && func1(data7) < 1)){
 const err22 = {instancePath:instancePath+"/fullText",schemaPath:"#/properties/fullText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err22];
@@ -385,7 +385,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(func1(data0) > 50){
+if((data0.length > 50 && func1(data0) > 50)){
 const err2 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
 vErrors = [err2];
@@ -395,7 +395,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(func1(data0) < 1){
+if((data0.length < 2 && func1(data0) < 1)){
 const err3 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
@@ -430,7 +430,7 @@ errors++;
 if(data.organization !== undefined){
 let data1 = data.organization;
 if(typeof data1 === "string"){
-if(func1(data1) > 200){
+if((data1.length > 200 && func1(data1) > 200)){
 const err6 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -440,7 +440,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(func1(data1) < 1){
+if((data1.length < 2 && func1(data1) < 1)){
 const err7 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -475,7 +475,7 @@ errors++;
 if(data.phone !== undefined){
 let data2 = data.phone;
 if(typeof data2 === "string"){
-if(func1(data2) > 20){
+if((data2.length > 20 && func1(data2) > 20)){
 const err10 = {instancePath:instancePath+"/phone",schemaPath:"#/$defs/phone/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -535,7 +535,7 @@ errors++;
 if(data.email !== undefined){
 let data4 = data.email;
 if(typeof data4 === "string"){
-if(func1(data4) > 254){
+if((data4.length > 254 && func1(data4) > 254)){
 const err15 = {instancePath:instancePath+"/email",schemaPath:"#/$defs/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
 vErrors = [err15];
@@ -1057,7 +1057,7 @@ errors++;
 if(data0.subject !== undefined){
 let data9 = data0.subject;
 if(typeof data9 === "string"){
-if(func1(data9) > 100){
+if((data9.length > 100 && func1(data9) > 100)){
 const err32 = {instancePath:instancePath+"/classification/subject",schemaPath:"#/properties/classification/properties/subject/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err32];
@@ -1067,7 +1067,7 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(func1(data9) < 1){
+if((data9.length < 2 && func1(data9) < 1)){
 const err33 = {instancePath:instancePath+"/classification/subject",schemaPath:"#/properties/classification/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err33];
@@ -1092,7 +1092,7 @@ errors++;
 if(data0.subItem !== undefined){
 let data10 = data0.subItem;
 if(typeof data10 === "string"){
-if(func1(data10) > 100){
+if((data10.length > 100 && func1(data10) > 100)){
 const err35 = {instancePath:instancePath+"/classification/subItem",schemaPath:"#/properties/classification/properties/subItem/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err35];
@@ -1102,7 +1102,7 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(func1(data10) < 1){
+if((data10.length < 2 && func1(data10) < 1)){
 const err36 = {instancePath:instancePath+"/classification/subItem",schemaPath:"#/properties/classification/properties/subItem/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err36];
@@ -1139,7 +1139,7 @@ errors++;
 if(data.name !== undefined){
 let data11 = data.name;
 if(typeof data11 === "string"){
-if(func1(data11) > 200){
+if((data11.length > 200 && func1(data11) > 200)){
 const err39 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err39];
@@ -1149,7 +1149,7 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(func1(data11) < 1){
+if((data11.length < 2 && func1(data11) < 1)){
 const err40 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err40];
@@ -1174,7 +1174,7 @@ errors++;
 if(data.resourceCode !== undefined){
 let data12 = data.resourceCode;
 if(typeof data12 === "string"){
-if(func1(data12) > 64){
+if((data12.length > 64 && func1(data12) > 64)){
 const err42 = {instancePath:instancePath+"/resourceCode",schemaPath:"elements.schema.json#/$defs/resourceCode/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err42];
@@ -1209,7 +1209,7 @@ errors++;
 if(data.provider !== undefined){
 let data13 = data.provider;
 if(typeof data13 === "string"){
-if(func1(data13) > 200){
+if((data13.length > 200 && func1(data13) > 200)){
 const err45 = {instancePath:instancePath+"/provider",schemaPath:"elements.schema.json#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err45];
@@ -1219,7 +1219,7 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(func1(data13) < 1){
+if((data13.length < 2 && func1(data13) < 1)){
 const err46 = {instancePath:instancePath+"/provider",schemaPath:"elements.schema.json#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err46];
@@ -1279,7 +1279,7 @@ errors++;
 if(data.providerDepartment !== undefined){
 let data15 = data.providerDepartment;
 if(typeof data15 === "string"){
-if(func1(data15) > 200){
+if((data15.length > 200 && func1(data15) > 200)){
 const err51 = {instancePath:instancePath+"/providerDepartment",schemaPath:"#/properties/providerDepartment/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err51];
@@ -1289,7 +1289,7 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(func1(data15) < 1){
+if((data15.length < 2 && func1(data15) < 1)){
 const err52 = {instancePath:instancePath+"/providerDepartment",schemaPath:"#/properties/providerDepartment/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err52];
@@ -1314,7 +1314,7 @@ errors++;
 if(data.abstract !== undefined){
 let data16 = data.abstract;
 if(typeof data16 === "string"){
-if(func1(data16) > 2000){
+if((data16.length > 2000 && func1(data16) > 2000)){
 const err54 = {instancePath:instancePath+"/abstract",schemaPath:"#/properties/abstract/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err54];
@@ -1324,7 +1324,7 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(func1(data16) < 1){
+if((data16.length < 2 && func1(data16) < 1)){
 const err55 = {instancePath:instancePath+"/abstract",schemaPath:"#/properties/abstract/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err55];
@@ -1469,7 +1469,7 @@ errors++;
 if(data17.type !== undefined){
 let data20 = data17.type;
 if(typeof data20 === "string"){
-if(func1(data20) > 50){
+if((data20.length > 50 && func1(data20) > 50)){
 const err65 = {instancePath:instancePath+"/format/type",schemaPath:"#/properties/format/properties/type/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
 vErrors = [err65];
@@ -1479,7 +1479,7 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(func1(data20) < 1){
+if((data20.length < 2 && func1(data20) < 1)){
 const err66 = {instancePath:instancePath+"/format/type",schemaPath:"#/properties/format/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err66];
@@ -1504,7 +1504,7 @@ errors++;
 if(data17.other !== undefined){
 let data21 = data17.other;
 if(typeof data21 === "string"){
-if(func1(data21) > 200){
+if((data21.length > 200 && func1(data21) > 200)){
 const err68 = {instancePath:instancePath+"/format/other",schemaPath:"#/properties/format/properties/other/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err68];
@@ -1514,7 +1514,7 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(func1(data21) < 1){
+if((data21.length < 2 && func1(data21) < 1)){
 const err69 = {instancePath:instancePath+"/format/other",schemaPath:"#/properties/format/properties/other/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err69];
@@ -1610,7 +1610,7 @@ errors++;
 if(data23.name !== undefined){
 let data24 = data23.name;
 if(typeof data24 === "string"){
-if(func1(data24) > 100){
+if((data24.length > 100 && func1(data24) > 100)){
 const err77 = {instancePath:instancePath+"/items/" + i0+"/name",schemaPath:"#/properties/items/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err77];
@@ -1620,7 +1620,7 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(func1(data24) < 1){
+if((data24.length < 2 && func1(data24) < 1)){
 const err78 = {instancePath:instancePath+"/items/" + i0+"/name",schemaPath:"#/properties/items/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err78];
@@ -1763,7 +1763,7 @@ errors++;
 if(data23.dataElement !== undefined){
 let data29 = data23.dataElement;
 if(typeof data29 === "string"){
-if(func1(data29) > 2048){
+if((data29.length > 2048 && func1(data29) > 2048)){
 const err90 = {instancePath:instancePath+"/items/" + i0+"/dataElement",schemaPath:"elements.schema.json#/$defs/uri/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err90];
@@ -1798,7 +1798,7 @@ errors++;
 if(data23.description !== undefined){
 let data30 = data23.description;
 if(typeof data30 === "string"){
-if(func1(data30) > 1000){
+if((data30.length > 1000 && func1(data30) > 1000)){
 const err93 = {instancePath:instancePath+"/items/" + i0+"/description",schemaPath:"#/properties/items/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
 if(vErrors === null){
 vErrors = [err93];
@@ -1808,7 +1808,7 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(func1(data30) < 1){
+if((data30.length < 2 && func1(data30) < 1)){
 const err94 = {instancePath:instancePath+"/items/" + i0+"/description",schemaPath:"#/properties/items/items/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err94];
@@ -2140,7 +2140,7 @@ errors++;
 if(data31.condition !== undefined){
 let data36 = data31.condition;
 if(typeof data36 === "string"){
-if(func1(data36) > 2000){
+if((data36.length > 2000 && func1(data36) > 2000)){
 const err114 = {instancePath:instancePath+"/sharing/condition",schemaPath:"#/properties/sharing/properties/condition/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err114];
@@ -2150,7 +2150,7 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(func1(data36) < 1){
+if((data36.length < 2 && func1(data36) < 1)){
 const err115 = {instancePath:instancePath+"/sharing/condition",schemaPath:"#/properties/sharing/properties/condition/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err115];
@@ -2379,7 +2379,7 @@ errors++;
 if(data41.condition !== undefined){
 let data43 = data41.condition;
 if(typeof data43 === "string"){
-if(func1(data43) > 2000){
+if((data43.length > 2000 && func1(data43) > 2000)){
 const err132 = {instancePath:instancePath+"/openness/condition",schemaPath:"#/properties/openness/properties/condition/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err132];
@@ -2389,7 +2389,7 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(func1(data43) < 1){
+if((data43.length < 2 && func1(data43) < 1)){
 const err133 = {instancePath:instancePath+"/openness/condition",schemaPath:"#/properties/openness/properties/condition/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err133];
@@ -2488,7 +2488,7 @@ const len1 = data46.length;
 for(let i1=0; i1<len1; i1++){
 let data47 = data46[i1];
 if(typeof data47 === "string"){
-if(func1(data47) > 64){
+if((data47.length > 64 && func1(data47) > 64)){
 const err141 = {instancePath:instancePath+"/relatedResourceCodes/" + i1,schemaPath:"elements.schema.json#/$defs/resourceCode/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err141];
@@ -2792,7 +2792,7 @@ const len2 = data57.length;
 for(let i3=0; i3<len2; i3++){
 let data58 = data57[i3];
 if(typeof data58 === "string"){
-if(func1(data58) > 50){
+if((data58.length > 50 && func1(data58) > 50)){
 const err165 = {instancePath:instancePath+"/keywords/" + i3,schemaPath:"#/properties/keywords/items/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
 vErrors = [err165];
@@ -2802,7 +2802,7 @@ vErrors.push(err165);
 }
 errors++;
 }
-if(func1(data58) < 1){
+if((data58.length < 2 && func1(data58) < 1)){
 const err166 = {instancePath:instancePath+"/keywords/" + i3,schemaPath:"#/properties/keywords/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err166];
@@ -2863,7 +2863,7 @@ errors++;
 if(data.onlineResource !== undefined){
 let data59 = data.onlineResource;
 if(typeof data59 === "string"){
-if(func1(data59) > 2048){
+if((data59.length > 2048 && func1(data59) > 2048)){
 const err170 = {instancePath:instancePath+"/onlineResource",schemaPath:"elements.schema.json#/$defs/uri/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err170];
@@ -2923,7 +2923,7 @@ errors++;
 if(data60.url !== undefined){
 let data61 = data60.url;
 if(typeof data61 === "string"){
-if(func1(data61) > 2048){
+if((data61.length > 2048 && func1(data61) > 2048)){
 const err175 = {instancePath:instancePath+"/service/url",schemaPath:"elements.schema.json#/$defs/uri/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err175];
@@ -2958,7 +2958,7 @@ errors++;
 if(data60.type !== undefined){
 let data62 = data60.type;
 if(typeof data62 === "string"){
-if(func1(data62) > 50){
+if((data62.length > 50 && func1(data62) > 50)){
 const err178 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
 vErrors = [err178];
@@ -2968,7 +2968,7 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(func1(data62) < 1){
+if((data62.length < 2 && func1(data62) < 1)){
 const err179 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err179];
@@ -3005,7 +3005,7 @@ errors++;
 if(data.metadataId !== undefined){
 let data63 = data.metadataId;
 if(typeof data63 === "string"){
-if(func1(data63) > 100){
+if((data63.length > 100 && func1(data63) > 100)){
 const err182 = {instancePath:instancePath+"/metadataId",schemaPath:"#/properties/metadataId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err182];
@@ -3015,7 +3015,7 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(func1(data63) < 1){
+if((data63.length < 2 && func1(data63) < 1)){
 const err183 = {instancePath:instancePath+"/metadataId",schemaPath:"#/properties/metadataId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err183];
@@ -3356,7 +3356,7 @@ errors++;
 if(data.name !== undefined){
 let data1 = data.name;
 if(typeof data1 === "string"){
-if(func1(data1) > 200){
+if((data1.length > 200 && func1(data1) > 200)){
 const err5 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err5];
@@ -3366,7 +3366,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(func1(data1) < 1){
+if((data1.length < 2 && func1(data1) < 1)){
 const err6 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -3497,7 +3497,7 @@ errors++;
 if(data5.name !== undefined){
 let data6 = data5.name;
 if(typeof data6 === "string"){
-if(func1(data6) > 50){
+if((data6.length > 50 && func1(data6) > 50)){
 const err17 = {instancePath:instancePath+"/legalRepresentative/name",schemaPath:"elements.schema.json#/$defs/personName/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
 vErrors = [err17];
@@ -3507,7 +3507,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(func1(data6) < 1){
+if((data6.length < 2 && func1(data6) < 1)){
 const err18 = {instancePath:instancePath+"/legalRepresentative/name",schemaPath:"elements.schema.json#/$defs/personName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err18];
@@ -3610,7 +3610,7 @@ errors++;
 if(data.registeredCapital !== undefined){
 let data9 = data.registeredCapital;
 if(typeof data9 === "string"){
-if(func1(data9) > 21){
+if((data9.length > 21 && func1(data9) > 21)){
 const err26 = {instancePath:instancePath+"/registeredCapital",schemaPath:"elements.schema.json#/$defs/money/maxLength",keyword:"maxLength",params:{limit: 21},message:"must NOT have more than 21 characters"};
 if(vErrors === null){
 vErrors = [err26];
@@ -3720,7 +3720,7 @@ errors++;
 if(data.registrationOffice !== undefined){
 let data13 = data.registrationOffice;
 if(typeof data13 === "string"){
-if(func1(data13) > 200){
+if((data13.length > 200 && func1(data13) > 200)){
 const err35 = {instancePath:instancePath+"/registrationOffice",schemaPath:"elements.schema.json#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err35];
@@ -3730,7 +3730,7 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(func1(data13) < 1){
+if((data13.length < 2 && func1(data13) < 1)){
 const err36 = {instancePath:instancePath+"/registrationOffice",schemaPath:"elements.schema.json#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err36];
@@ -3771,7 +3771,7 @@ errors = vErrors.length;
 if(data.businessScope !== undefined){
 let data15 = data.businessScope;
 if(typeof data15 === "string"){
-if(func1(data15) > 4000){
+if((data15.length > 4000 && func1(data15) > 4000)){
 const err39 = {instancePath:instancePath+"/businessScope",schemaPath:"#/properties/businessScope/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
 vErrors = [err39];
@@ -3781,7 +3781,7 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(func1(data15) < 1){
+if((data15.length < 2 && func1(data15) < 1)){
 const err40 = {instancePath:instancePath+"/businessScope",schemaPath:"#/properties/businessScope/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err40];
@@ -3854,7 +3854,7 @@ errors++;
 if(data.phone !== undefined){
 let data18 = data.phone;
 if(typeof data18 === "string"){
-if(func1(data18) > 20){
+if((data18.length > 20 && func1(data18) > 20)){
 const err46 = {instancePath:instancePath+"/phone",schemaPath:"elements.schema.json#/$defs/phone/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
 vErrors = [err46];
@@ -3889,7 +3889,7 @@ errors++;
 if(data.email !== undefined){
 let data19 = data.email;
 if(typeof data19 === "string"){
-if(func1(data19) > 254){
+if((data19.length > 254 && func1(data19) > 254)){
 const err49 = {instancePath:instancePath+"/email",schemaPath:"elements.schema.json#/$defs/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
 vErrors = [err49];
@@ -4036,7 +4036,7 @@ errors++;
 if(data.name !== undefined){
 let data1 = data.name;
 if(typeof data1 === "string"){
-if(func1(data1) > 50){
+if((data1.length > 50 && func1(data1) > 50)){
 const err5 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/personName/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
 vErrors = [err5];
@@ -4046,7 +4046,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(func1(data1) < 1){
+if((data1.length < 2 && func1(data1) < 1)){
 const err6 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/personName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -4095,7 +4095,7 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 === "string"){
-if(func1(data3) > 50){
+if((data3.length > 50 && func1(data3) > 50)){
 const err10 = {instancePath:instancePath+"/formerNames/" + i0,schemaPath:"elements.schema.json#/$defs/personName/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -4105,7 +4105,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(func1(data3) < 1){
+if((data3.length < 2 && func1(data3) < 1)){
 const err11 = {instancePath:instancePath+"/formerNames/" + i0,schemaPath:"elements.schema.json#/$defs/personName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -4336,7 +4336,7 @@ errors++;
 if(data.phone !== undefined){
 let data12 = data.phone;
 if(typeof data12 === "string"){
-if(func1(data12) > 20){
+if((data12.length > 20 && func1(data12) > 20)){
 const err28 = {instancePath:instancePath+"/phone",schemaPath:"elements.schema.json#/$defs/phone/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
 vErrors = [err28];
@@ -4371,7 +4371,7 @@ errors++;
 if(data.email !== undefined){
 let data13 = data.email;
 if(typeof data13 === "string"){
-if(func1(data13) > 254){
+if((data13.length > 254 && func1(data13) > 254)){
 const err31 = {instancePath:instancePath+"/email",schemaPath:"elements.schema.json#/$defs/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
 vErrors = [err31];
@@ -4483,7 +4483,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(func1(data0) > 50){
+if((data0.length > 50 && func1(data0) > 50)){
 const err2 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
 vErrors = [err2];
@@ -4493,7 +4493,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(func1(data0) < 1){
+if((data0.length < 2 && func1(data0) < 1)){
 const err3 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
@@ -4528,7 +4528,7 @@ errors++;
 if(data.organization !== undefined){
 let data1 = data.organization;
 if(typeof data1 === "string"){
-if(func1(data1) > 200){
+if((data1.length > 200 && func1(data1) > 200)){
 const err6 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -4538,7 +4538,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(func1(data1) < 1){
+if((data1.length < 2 && func1(data1) < 1)){
 const err7 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -4573,7 +4573,7 @@ errors++;
 if(data.phone !== undefined){
 let data2 = data.phone;
 if(typeof data2 === "string"){
-if(func1(data2) > 20){
+if((data2.length > 20 && func1(data2) > 20)){
 const err10 = {instancePath:instancePath+"/phone",schemaPath:"#/$defs/phone/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -4633,7 +4633,7 @@ errors++;
 if(data.email !== undefined){
 let data4 = data.email;
 if(typeof data4 === "string"){
-if(func1(data4) > 254){
+if((data4.length > 254 && func1(data4) > 254)){
 const err15 = {instancePath:instancePath+"/email",schemaPath:"#/$defs/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
 vErrors = [err15];
@@ -4853,7 +4853,7 @@ errors++;
 if(data3.endpoint !== undefined){
 let data5 = data3.endpoint;
 if(typeof data5 === "string"){
-if(func1(data5) > 2048){
+if((data5.length > 2048 && func1(data5) > 2048)){
 const err13 = {instancePath:instancePath+"/extensions/EXAMPLE/serviceInterface/endpoint",schemaPath:"../elements.schema.json#/$defs/uri/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -5009,7 +5009,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(func1(data0) > 200){
+if((data0.length > 200 && func1(data0) > 200)){
 const err2 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err2];
@@ -5019,7 +5019,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(func1(data0) < 1){
+if((data0.length < 2 && func1(data0) < 1)){
 const err3 = {instancePath:instancePath+"/name",schemaPath:"elements.schema.json#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
@@ -5129,7 +5129,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(func1(data0) > 50){
+if((data0.length > 50 && func1(data0) > 50)){
 const err2 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
 vErrors = [err2];
@@ -5139,7 +5139,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(func1(data0) < 1){
+if((data0.length < 2 && func1(data0) < 1)){
 const err3 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/personName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
@@ -5174,7 +5174,7 @@ errors++;
 if(data.organization !== undefined){
 let data1 = data.organization;
 if(typeof data1 === "string"){
-if(func1(data1) > 200){
+if((data1.length > 200 && func1(data1) > 200)){
 const err6 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -5184,7 +5184,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(func1(data1) < 1){
+if((data1.length < 2 && func1(data1) < 1)){
 const err7 = {instancePath:instancePath+"/organization",schemaPath:"#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -5219,7 +5219,7 @@ errors++;
 if(data.phone !== undefined){
 let data2 = data.phone;
 if(typeof data2 === "string"){
-if(func1(data2) > 20){
+if((data2.length > 20 && func1(data2) > 20)){
 const err10 = {instancePath:instancePath+"/phone",schemaPath:"#/$defs/phone/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -5279,7 +5279,7 @@ errors++;
 if(data.email !== undefined){
 let data4 = data.email;
 if(typeof data4 === "string"){
-if(func1(data4) > 254){
+if((data4.length > 254 && func1(data4) > 254)){
 const err15 = {instancePath:instancePath+"/email",schemaPath:"#/$defs/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
 vErrors = [err15];
@@ -5487,7 +5487,7 @@ errors++;
 if(data.name !== undefined){
 let data1 = data.name;
 if(typeof data1 === "string"){
-if(func1(data1) > 200){
+if((data1.length > 200 && func1(data1) > 200)){
 const err11 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -5497,7 +5497,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(func1(data1) < 1){
+if((data1.length < 2 && func1(data1) < 1)){
 const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -5547,7 +5547,7 @@ errors++;
 if(data.ownerDepartment !== undefined){
 let data3 = data.ownerDepartment;
 if(typeof data3 === "string"){
-if(func1(data3) > 200){
+if((data3.length > 200 && func1(data3) > 200)){
 const err16 = {instancePath:instancePath+"/ownerDepartment",schemaPath:"elements.schema.json#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err16];
@@ -5557,7 +5557,7 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(func1(data3) < 1){
+if((data3.length < 2 && func1(data3) < 1)){
 const err17 = {instancePath:instancePath+"/ownerDepartment",schemaPath:"elements.schema.json#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err17];
@@ -5617,7 +5617,7 @@ errors++;
 if(data.function !== undefined){
 let data5 = data.function;
 if(typeof data5 === "string"){
-if(func1(data5) > 2000){
+if((data5.length > 2000 && func1(data5) > 2000)){
 const err22 = {instancePath:instancePath+"/function",schemaPath:"#/properties/function/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err22];
@@ -5627,7 +5627,7 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(func1(data5) < 1){
+if((data5.length < 2 && func1(data5) < 1)){
 const err23 = {instancePath:instancePath+"/function",schemaPath:"#/properties/function/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err23];
@@ -5796,7 +5796,7 @@ errors++;
 if(data.approvingDepartment !== undefined){
 let data11 = data.approvingDepartment;
 if(typeof data11 === "string"){
-if(func1(data11) > 200){
+if((data11.length > 200 && func1(data11) > 200)){
 const err36 = {instancePath:instancePath+"/approvingDepartment",schemaPath:"elements.schema.json#/$defs/organizationName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err36];
@@ -5806,7 +5806,7 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(func1(data11) < 1){
+if((data11.length < 2 && func1(data11) < 1)){
 const err37 = {instancePath:instancePath+"/approvingDepartment",schemaPath:"elements.schema.json#/$defs/organizationName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err37];
@@ -5841,7 +5841,7 @@ errors++;
 if(data.approvalNumber !== undefined){
 let data12 = data.approvalNumber;
 if(typeof data12 === "string"){
-if(func1(data12) > 100){
+if((data12.length > 100 && func1(data12) > 100)){
 const err40 = {instancePath:instancePath+"/approvalNumber",schemaPath:"#/properties/approvalNumber/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err40];
@@ -5851,7 +5851,7 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(func1(data12) < 1){
+if((data12.length < 2 && func1(data12) < 1)){
 const err41 = {instancePath:instancePath+"/approvalNumber",schemaPath:"#/properties/approvalNumber/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err41];
@@ -5924,7 +5924,7 @@ errors++;
 if(data.investment !== undefined){
 let data15 = data.investment;
 if(typeof data15 === "string"){
-if(func1(data15) > 21){
+if((data15.length > 21 && func1(data15) > 21)){
 const err47 = {instancePath:instancePath+"/investment",schemaPath:"elements.schema.json#/$defs/money/maxLength",keyword:"maxLength",params:{limit: 21},message:"must NOT have more than 21 characters"};
 if(vErrors === null){
 vErrors = [err47];
@@ -6055,7 +6055,7 @@ errors++;
 if(data.deploymentLocation !== undefined){
 let data19 = data.deploymentLocation;
 if(typeof data19 === "string"){
-if(func1(data19) > 200){
+if((data19.length > 200 && func1(data19) > 200)){
 const err57 = {instancePath:instancePath+"/deploymentLocation",schemaPath:"#/properties/deploymentLocation/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err57];
@@ -6065,7 +6065,7 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(func1(data19) < 1){
+if((data19.length < 2 && func1(data19) < 1)){
 const err58 = {instancePath:instancePath+"/deploymentLocation",schemaPath:"#/properties/deploymentLocation/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err58];
@@ -6139,7 +6139,7 @@ const len2 = data22.length;
 for(let i4=0; i4<len2; i4++){
 let data23 = data22[i4];
 if(typeof data23 === "string"){
-if(func1(data23) > 64){
+if((data23.length > 64 && func1(data23) > 64)){
 const err64 = {instancePath:instancePath+"/linkedCatalogResources/" + i4,schemaPath:"elements.schema.json#/$defs/resourceCode/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err64];
@@ -6229,7 +6229,7 @@ errors++;
 if(data.integratedInto !== undefined){
 let data25 = data.integratedInto;
 if(typeof data25 === "string"){
-if(func1(data25) > 200){
+if((data25.length > 200 && func1(data25) > 200)){
 const err71 = {instancePath:instancePath+"/integratedInto",schemaPath:"#/properties/integratedInto/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err71];
@@ -6239,7 +6239,7 @@ vErrors.push(err71);
 }
 errors++;
 }
-if(func1(data25) < 1){
+if((data25.length < 2 && func1(data25) < 1)){
 const err72 = {instancePath:instancePath+"/integratedInto",schemaPath:"#/properties/integratedInto/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err72];
@@ -6332,7 +6332,7 @@ errors++;
 if(data.remarks !== undefined){
 let data31 = data.remarks;
 if(typeof data31 === "string"){
-if(func1(data31) > 2000){
+if((data31.length > 2000 && func1(data31) > 2000)){
 const err78 = {instancePath:instancePath+"/remarks",schemaPath:"#/properties/remarks/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err78];
@@ -6342,7 +6342,7 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(func1(data31) < 1){
+if((data31.length < 2 && func1(data31) < 1)){
 const err79 = {instancePath:instancePath+"/remarks",schemaPath:"#/properties/remarks/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err79];
