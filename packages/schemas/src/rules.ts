@@ -73,11 +73,16 @@ function personResidentId(value: unknown): RuleIssue[] {
   // §5.3: odd sequence = male ("1"), even = female ("2"); GB/T 2261.1 0 and 9 never conflict.
   const expectedSex = (id.charCodeAt(16) - 48) % 2 === 1 ? "1" : "2";
   if ((sex === "1" || sex === "2") && sex !== expectedSex) {
-    (out ??= []).push(
-      at("sex", "resident_id_sex_mismatch", { expected: expectedSex, actual: sex }),
-    );
+    out = add(out, at("sex", "resident_id_sex_mismatch", { expected: expectedSex, actual: sex }));
   }
   return out ?? NONE;
+}
+
+/** Appends to a lazily created list: valid records allocate nothing. */
+function add(list: RuleIssue[] | undefined, item: RuleIssue): RuleIssue[] {
+  if (list === undefined) return [item];
+  list.push(item);
+  return list;
 }
 
 function mismatch(fieldName: string, code: string, expected: string, actual: string): RuleIssue {
@@ -92,7 +97,7 @@ function addressDivision(value: unknown): RuleIssue[] {
   let out: RuleIssue[] | undefined;
   const province = text(value, "province");
   if (province !== undefined && place.province && !place.province.names.has(province)) {
-    (out ??= []).push(mismatch("province", code, place.province.name, province));
+    out = add(out, mismatch("province", code, place.province.name, province));
   }
   const city = text(value, "city");
   if (city !== undefined && place.prefecture) {
@@ -102,11 +107,11 @@ function addressDivision(value: unknown): RuleIssue[] {
       place.prefecture.names.has(city) ||
       ((place.prefecture.summary || code.slice(2, 4) === "90") &&
         place.province?.names.has(city) === true);
-    if (!ok) (out ??= []).push(mismatch("city", code, place.prefecture.name, city));
+    if (!ok) out = add(out, mismatch("city", code, place.prefecture.name, city));
   }
   const county = text(value, "county");
   if (county !== undefined && !code.endsWith("00") && place.self && !place.self.names.has(county)) {
-    (out ??= []).push(mismatch("county", code, place.self.name, county));
+    out = add(out, mismatch("county", code, place.self.name, county));
   }
   return out ?? NONE;
 }

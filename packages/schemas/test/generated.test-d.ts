@@ -1,0 +1,62 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type { z } from "zod";
+import {
+  type CatalogEntry,
+  type CatalogEntrySchema,
+  type CodeSexCode,
+  CodeSexCodes,
+  type LegalEntity,
+  type LegalEntitySchema,
+  type Person,
+  type PersonSchema,
+  type SpecName,
+} from "../src/generated/index.js";
+
+describe("generated types", () => {
+  it("z.infer of the zod schemas equals the generated interfaces", () => {
+    expectTypeOf<z.infer<typeof PersonSchema>>().toEqualTypeOf<Person>();
+    expectTypeOf<z.infer<typeof LegalEntitySchema>>().toEqualTypeOf<LegalEntity>();
+    expectTypeOf<z.infer<typeof CatalogEntrySchema>>().toEqualTypeOf<CatalogEntry>();
+  });
+
+  it("code tables are literal unions", () => {
+    expectTypeOf<CodeSexCode>().toEqualTypeOf<"0" | "1" | "2" | "9">();
+    expectTypeOf(CodeSexCodes).toEqualTypeOf<readonly ["0", "1", "2", "9"]>();
+    expectTypeOf<"person">().toExtend<SpecName>();
+    expectTypeOf<"profiles/example-profile">().toExtend<SpecName>();
+  });
+
+  it("rejects a wrong enum literal and a missing required field", () => {
+    const ok: Person = { name: "张三", sex: "1" };
+    expectTypeOf(ok).toEqualTypeOf<Person>();
+    // @ts-expect-error "3" is not a GB/T 2261.1 sex code
+    const badSex: Person = { name: "张三", sex: "3" };
+    // @ts-expect-error name is required
+    const noName: Person = { sex: "1" };
+    // @ts-expect-error unknown key on a closed object
+    const extra: Person = { name: "张三", nickname: "x" };
+
+    const entity: LegalEntity = { uscc: "91350100M000100Y43", name: "示例公司", status: "存续" };
+    // @ts-expect-error "营业" is not a registration status
+    const badStatus: LegalEntity = { uscc: "91350100M000100Y43", name: "示例公司", status: "营业" };
+    // @ts-expect-error uscc is required
+    const noUscc: LegalEntity = { name: "示例公司" };
+
+    // @ts-expect-error most catalog-entry fields are required
+    const noFields: CatalogEntry = { name: "目录" };
+    type Sharing = CatalogEntry["sharing"]["type"];
+    expectTypeOf<Sharing>().toEqualTypeOf<"无条件共享" | "有条件共享" | "不予共享">();
+    // @ts-expect-error "部分共享" is not a sharing type
+    const badSharing: Sharing = "部分共享";
+    expectTypeOf([
+      badSex,
+      noName,
+      extra,
+      entity,
+      badStatus,
+      noUscc,
+      noFields,
+      badSharing,
+    ]).toBeArray();
+  });
+});
