@@ -6,8 +6,8 @@
 import { z } from "zod";
 import { govexFormats } from "../../src/formats.js";
 import { govexRules } from "../../src/rules.js";
+import * as rt from "../../src/zod-runtime.js";
 import { type EmitContext, emit, GenerateError, type Schema } from "./emit.js";
-import * as rt from "./runtime.js";
 
 /** The zod code the generator would write for `schema` (local $defs become `defs["name"]`). */
 export function zodCode(schema: Schema): { code: string; defs: Record<string, string> } {

@@ -1,6 +1,6 @@
 /**
  * JSON Schema 2020-12 → zod 4 expression + TypeScript type, the core of scripts/generate.ts.
- * The zod code is plain JavaScript over the identifiers `z`, `rt` (./runtime.ts),
+ * The zod code is plain JavaScript over the identifiers `z`, `rt` (src/zod-runtime.ts),
  * `govexFormats` and `govexRules`, so the same text is written to src/generated and
  * evaluated in memory by the tests (see `buildZod`).
  * @module

@@ -3,8 +3,7 @@
  * @module
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, posix } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, posix } from "node:path";
 import { type EmitContext, emit, GenerateError, jsdoc, type Schema } from "./emit.js";
 
 export const HEADER =
@@ -132,7 +131,6 @@ export function generateFiles(specDir: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const s of specs) files.set(`${moduleName(s.name)}.ts`, generateModule(s, names, bySpec));
   files.set("specs.ts", specsModule(specs));
-  files.set("runtime.ts", runtimeModule());
   const mods = [...specs.map((s) => moduleName(s.name)), "specs"].sort();
   files.set("index.ts", `${HEADER}${mods.map((m) => `export * from "./${m}.js";`).join("\n")}\n`);
   return files;
@@ -237,7 +235,7 @@ function generateModule(
     });
     head.push(`import { ${list.join(", ")} } from "./${m}.js";\n`);
   }
-  if (all.includes("rt.")) head.push('import * as rt from "./runtime.js";\n');
+  if (all.includes("rt.")) head.push('import * as rt from "../zod-runtime.js";\n');
   return `${head.join("")}\n${body.join("\n")}`;
 }
 
@@ -294,10 +292,4 @@ export const dataSpecIds: Record<SpecName, string> = {
 ${ids.join("\n")}
 };
 `;
-}
-
-/** The runtime helpers, copied from scripts/generator/runtime.ts with imports re-pointed. */
-export function runtimeModule(): string {
-  const src = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "runtime.ts"), "utf8");
-  return `${HEADER}// Source: scripts/generator/runtime.ts\n${src.replace(/"\.\.\/\.\.\/src\//g, '"../')}`;
 }

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { govexRules } from "../rules.js";
 import { type DivisionCode, DivisionCodeSchema, type PostalCode, PostalCodeSchema } from "./elements.js";
-import * as rt from "./runtime.js";
+import * as rt from "../zod-runtime.js";
 
 /**
  * 地址 (Address)

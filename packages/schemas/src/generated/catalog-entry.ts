@@ -2,7 +2,7 @@
 // Source: specs/data/v1/catalog-entry.schema.json
 import { z } from "zod";
 import { type Contact, ContactSchema, type ElementsDate, ElementsDateSchema, type OrganizationName, OrganizationNameSchema, type ResourceCode, ResourceCodeSchema, type Uri, UriSchema, type Uscc, UsccSchema } from "./elements.js";
-import * as rt from "./runtime.js";
+import * as rt from "../zod-runtime.js";
 
 /**
  * 政务信息资源目录条目 (Government information resource catalog entry)

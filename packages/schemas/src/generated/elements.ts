@@ -2,7 +2,7 @@
 // Source: specs/data/v1/elements.schema.json
 import { z } from "zod";
 import { govexFormats } from "../formats.js";
-import * as rt from "./runtime.js";
+import * as rt from "../zod-runtime.js";
 
 /**
  * 电子邮箱 (Email address)

@@ -5,7 +5,7 @@ import { govexRules } from "../rules.js";
 import { type Address, AddressSchema } from "./address.js";
 import { type CodeCountry, CodeCountrySchema } from "./code-country.js";
 import { type Currency, CurrencySchema, type ElementsDate, ElementsDateSchema, type Email, EmailSchema, type Money, MoneySchema, type OrgCode, OrgCodeSchema, type OrganizationName, OrganizationNameSchema, type PersonName, PersonNameSchema, type Phone, PhoneSchema, type ResidentId, ResidentIdSchema, type Uscc, UsccSchema } from "./elements.js";
-import * as rt from "./runtime.js";
+import * as rt from "../zod-runtime.js";
 
 /**
  * 法人和其他组织 (Legal entity)

@@ -7,7 +7,7 @@ import { type CodeCountry, CodeCountrySchema } from "./code-country.js";
 import { type CodeEthnicity, CodeEthnicitySchema } from "./code-ethnicity.js";
 import { type CodeSex, CodeSexSchema } from "./code-sex.js";
 import { type ElementsDate, ElementsDateSchema, type Email, EmailSchema, type Mobile, MobileSchema, type PersonName, PersonNameSchema, type Phone, PhoneSchema, type ResidentId, ResidentIdSchema } from "./elements.js";
-import * as rt from "./runtime.js";
+import * as rt from "../zod-runtime.js";
 
 /**
  * 自然人 (Natural person)

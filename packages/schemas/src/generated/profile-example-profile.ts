@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { type CatalogEntry, CatalogEntrySchema } from "./catalog-entry.js";
 import { type Contact, ContactSchema, type DivisionCode, DivisionCodeSchema, type Uri, UriSchema } from "./elements.js";
-import * as rt from "./runtime.js";
+import * as rt from "../zod-runtime.js";
 
 /**
  * 示例地方规范(仅为示例,非真实地方标准) (Example regional profile (an example only, not a real local standard))

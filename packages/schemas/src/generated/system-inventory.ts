@@ -2,7 +2,7 @@
 // Source: specs/data/v1/system-inventory.schema.json
 import { z } from "zod";
 import { type Contact, ContactSchema, type ElementsDate, ElementsDateSchema, type Money, MoneySchema, type OrganizationName, OrganizationNameSchema, type ResourceCode, ResourceCodeSchema, type Uscc, UsccSchema } from "./elements.js";
-import * as rt from "./runtime.js";
+import * as rt from "../zod-runtime.js";
 
 /**
  * 单位 (Organization)
