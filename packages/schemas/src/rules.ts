@@ -20,17 +20,14 @@ export interface GovexRule {
 
 const NONE: RuleIssue[] = [];
 
-function field(value: unknown, key: string): unknown {
-  return value !== null &&
-    typeof value === "object" &&
-    !Array.isArray(value) &&
-    Object.hasOwn(value, key)
-    ? (value as Record<string, unknown>)[key]
-    : undefined;
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-function text(value: unknown, key: string): string | undefined {
-  const v = field(value, key);
+/** An own string property (never one inherited through a polluted prototype). */
+function text(value: Record<string, unknown>, key: string): string | undefined {
+  if (!Object.hasOwn(value, key)) return undefined;
+  const v = value[key];
   return typeof v === "string" ? v : undefined;
 }
 
@@ -60,6 +57,7 @@ function sameBirthDate(date: string, id: string): boolean {
 
 /** GB 11643-1999 §5.2–5.3: the birth date and sex a person record states agree with the resident ID. */
 function personResidentId(value: unknown): RuleIssue[] {
+  if (!isRecord(value)) return NONE;
   const id = text(value, "residentId");
   // Only an 18-character ID with a digit body is compared; its own faults are the format's to report.
   if (id === undefined || id.length !== 18 || !digitsAt(id, 0, 17)) return NONE;
@@ -91,6 +89,7 @@ function mismatch(fieldName: string, code: string, expected: string, actual: str
 
 /** GB/T 2260: the division code of an address agrees with the province, city and county it names. */
 function addressDivision(value: unknown): RuleIssue[] {
+  if (!isRecord(value)) return NONE;
   const code = text(value, "divisionCode");
   if (code === undefined || code.length !== 6 || !digitsAt(code, 0, 6)) return NONE;
   const place = divisionPlace(code);
@@ -118,6 +117,7 @@ function addressDivision(value: unknown): RuleIssue[] {
 
 /** GB 32100-2015 §4: fields a legal-entity record repeats agree with its USCC. */
 function legalEntityUscc(value: unknown): RuleIssue[] {
+  if (!isRecord(value)) return NONE;
   const uscc = text(value, "uscc");
   if (uscc === undefined || uscc.length !== 18) return NONE;
   const out: RuleIssue[] = [];

@@ -132,7 +132,29 @@ export function divisionPlace(code: string): DivisionPlace {
 
 /** True when the six-digit code ever existed in GB/T 2260 (1980 onwards). Hot path: no allocation. */
 export function divisionExists(code: string): boolean {
-  return rows().has(code);
+  if (code.length !== 6) return false;
+  let n = 0;
+  for (let i = 0; i < 6; i++) {
+    const c = code.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return false;
+    n = n * 10 + c;
+  }
+  const bits = existing ?? buildExisting();
+  return ((bits[n >>> 3] as number) & (1 << (n & 7))) !== 0;
+}
+
+// One bit per six-digit number (125 KB): the format check of every identifier in a record
+// tests a bit instead of hashing a freshly sliced string.
+let existing: Uint8Array | undefined;
+
+function buildExisting(): Uint8Array {
+  const bits = new Uint8Array(1_000_000 / 8);
+  for (const code of rows().keys()) {
+    const n = Number(code);
+    bits[n >>> 3] = (bits[n >>> 3] as number) | (1 << (n & 7));
+  }
+  existing = bits;
+  return bits;
 }
 
 /**
