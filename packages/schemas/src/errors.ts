@@ -1,9 +1,24 @@
-/** Codes of programmer errors raised by @govex/schemas (bad arguments, not bad data). */
-export type GovexSchemasErrorCode = "invalid_argument";
+/**
+ * The one error class of @govex/schemas.
+ * @module
+ */
 
 /**
- * The one error class of @govex/schemas. Bad *data* is never thrown: it is returned as
- * {@link CheckIssue}s. This is for misuse, such as a non-string passed to a check function.
+ * Codes of programmer errors raised by @govex/schemas (bad arguments, not bad data):
+ * `invalid_argument` — an argument of the wrong type or shape (a number where a string is typed);
+ * `invalid_option` — an option outside its domain (an invalid `today` date, a non-integer `year`).
+ */
+export type GovexSchemasErrorCode = "invalid_argument" | "invalid_option";
+
+/**
+ * Thrown for misuse only. Bad *data* is never thrown: it is returned as {@link CheckIssue}s.
+ *
+ * @example
+ * try {
+ *   checkResidentId(110105 as unknown as string);
+ * } catch (e) {
+ *   if (e instanceof GovexSchemasError) e.code; // "invalid_argument"
+ * }
  */
 export class GovexSchemasError extends Error {
   readonly code: GovexSchemasErrorCode;
@@ -15,12 +30,18 @@ export class GovexSchemasError extends Error {
   }
 }
 
-/** @internal */
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value;
+}
+
+/** @internal Throws `invalid_argument` unless the value is a string. */
 export function requireString(value: unknown, name: string): string {
   if (typeof value !== "string") {
     throw new GovexSchemasError(
       "invalid_argument",
-      `${name} must be a string, got ${value === null ? "null" : typeof value}`,
+      `${name} must be a string, got ${describe(value)}`,
     );
   }
   return value;

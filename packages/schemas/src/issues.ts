@@ -36,3 +36,8 @@ export function result<T>(value: string, issues: CheckIssue[], info?: T): CheckR
   const valid = issues.every((i) => i.severity !== "error");
   return info === undefined ? { valid, value, issues } : { valid, value, info, issues };
 }
+
+/** @internal Builds a warning issue. */
+export function warning(code: string, params: CheckIssue["params"] = {}): CheckIssue {
+  return { code, severity: "warning", params };
+}

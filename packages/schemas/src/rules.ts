@@ -5,6 +5,8 @@
  * @module
  */
 import { divisionPlace } from "./divisions/lookup.js";
+import { residentIdCheckCharacter } from "./identifiers/resident-id.js";
+import { isUscc, usccCheckCharacter } from "./identifiers/uscc.js";
 import { type CheckIssue, issue, type Lang } from "./issues.js";
 
 /** An issue found by a rule; `path` is relative to the object that carries the rule. */
@@ -59,8 +61,16 @@ function sameBirthDate(date: string, id: string): boolean {
 function personResidentId(value: unknown): RuleIssue[] {
   if (!isRecord(value)) return NONE;
   const id = text(value, "residentId");
-  // Only an 18-character ID with a digit body is compared; its own faults are the format's to report.
-  if (id === undefined || id.length !== 18 || !digitsAt(id, 0, 17)) return NONE;
+  // Only an ID whose check character is right is compared: a typo in the ID is the format's to
+  // report, and comparing with it would blame the birth date or sex for it as well.
+  if (
+    id === undefined ||
+    id.length !== 18 ||
+    !digitsAt(id, 0, 17) ||
+    id.charCodeAt(17) !== residentIdCheckCharacter(id).charCodeAt(0)
+  ) {
+    return NONE;
+  }
   let out: RuleIssue[] | undefined;
   const birthDate = text(value, "birthDate");
   if (birthDate !== undefined && !sameBirthDate(birthDate, id)) {
@@ -115,21 +125,36 @@ function addressDivision(value: unknown): RuleIssue[] {
   return out ?? NONE;
 }
 
-/** GB 32100-2015 §4: fields a legal-entity record repeats agree with its USCC. */
+/** The organization code as written ("M000100Y4" or "M000100Y-4") equals USCC positions 9–17. */
+function sameOrgCode(orgCode: string, uscc: string): boolean {
+  const hyphen = orgCode.length === 10 && orgCode.charCodeAt(8) === 45;
+  if (orgCode.length !== 9 && !hyphen) return false;
+  for (let i = 0; i < 8; i++) if (orgCode.charCodeAt(i) !== uscc.charCodeAt(8 + i)) return false;
+  return orgCode.charCodeAt(hyphen ? 9 : 8) === uscc.charCodeAt(16);
+}
+
+/**
+ * GB 32100-2015 §4: fields a legal-entity record repeats agree with its USCC — the organization
+ * code with positions 9–17 (§4.5), the registration authority with position 1 (§4.2) and the
+ * entity type with positions 1–2 (§4.3). Only a USCC that passes the format (strictly) is
+ * compared; a USCC whose only fault is its check character (lenient mode) is compared too.
+ */
 function legalEntityUscc(value: unknown): RuleIssue[] {
   if (!isRecord(value)) return NONE;
   const uscc = text(value, "uscc");
-  if (uscc === undefined || uscc.length !== 18) return NONE;
-  const out: RuleIssue[] = [];
+  if (uscc === undefined || !(isUscc(uscc) || isUsccButCheck(uscc))) return NONE;
+  let out: RuleIssue[] | undefined;
   const orgCode = text(value, "orgCode");
-  if (orgCode !== undefined && orgCode.replace("-", "") !== uscc.slice(8, 17)) {
-    out.push(
+  if (orgCode !== undefined && !sameOrgCode(orgCode, uscc)) {
+    out = add(
+      out,
       at("orgCode", "uscc_org_code_mismatch", { expected: uscc.slice(8, 17), actual: orgCode }),
     );
   }
   const authority = text(value, "registrationAuthority");
-  if (authority !== undefined && authority !== uscc[0]) {
-    out.push(
+  if (authority !== undefined && (authority.length !== 1 || authority[0] !== uscc[0])) {
+    out = add(
+      out,
       at("registrationAuthority", "uscc_registration_authority_mismatch", {
         expected: uscc[0] as string,
         actual: authority,
@@ -137,12 +162,20 @@ function legalEntityUscc(value: unknown): RuleIssue[] {
     );
   }
   const type = text(value, "entityType");
-  if (type !== undefined && type !== uscc.slice(0, 2)) {
-    out.push(
+  if (type !== undefined && !(type.length === 2 && uscc.startsWith(type))) {
+    out = add(
+      out,
       at("entityType", "uscc_entity_type_mismatch", { expected: uscc.slice(0, 2), actual: type }),
     );
   }
-  return out.length ? out : NONE;
+  return out ?? NONE;
+}
+
+/** A USCC that would pass the format with its check character replaced (lenient mode). */
+function isUsccButCheck(uscc: string): boolean {
+  if (uscc.length !== 18) return false;
+  const fixed = uscc.slice(0, 17) + usccCheckCharacter(uscc);
+  return isUscc(fixed);
 }
 
 function rule(

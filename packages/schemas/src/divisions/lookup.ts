@@ -4,8 +4,10 @@
  * data-src/README.md for provenance and the caveats (2025 is provisional).
  * @module
  */
+import { GovexSchemasError, requireString } from "../errors.js";
+import { normalizeIdentifier } from "../identifiers/normalize.js";
 import { type CheckResult, issue, result } from "../issues.js";
-import { DIVISION_TABLE, DIVISION_TABLE_LATEST_YEAR } from "./table.generated.js";
+import { DIVISION_TABLE } from "./table.generated.js";
 
 /** One historical meaning of a code: the name it had from `from` to `to` (null = still). */
 export interface DivisionMeaning {
@@ -84,8 +86,21 @@ function rows(): Map<string, Row> {
   return table;
 }
 
+// `from` is the first year-end list with the code, `to` the year it was abolished (the last list
+// + 1), so a code is in force for at least part of every year from..to, both included.
 function inForceIn(from: number, to: number | null, y: number): boolean {
   return from <= y && (to === null || y <= to);
+}
+
+/** The name in force in year `y`: in a year of renaming, the newer name (the year-end list's). */
+function nameIn(row: Row, y: number | undefined): { name: string; inForce: boolean } {
+  if (y === undefined) return { name: row.name, inForce: row.to === null };
+  if (row.history.length === 0) return { name: row.name, inForce: inForceIn(row.from, row.to, y) };
+  for (let i = row.history.length - 1; i >= 0; i--) {
+    const h = row.history[i] as DivisionMeaning;
+    if (inForceIn(h.from, h.to, y)) return { name: h.name, inForce: true };
+  }
+  return { name: row.name, inForce: false };
 }
 
 /** The names a code is known by: its name, earlier names and other spellings. */
@@ -130,12 +145,26 @@ export function divisionPlace(code: string): DivisionPlace {
   return place;
 }
 
-/** True when the six-digit code ever existed in GB/T 2260 (1980 onwards). Hot path: no allocation. */
+/**
+ * True when the six-digit code ever existed in GB/T 2260 (1980 onwards). Hot path: no allocation.
+ *
+ * @example
+ * divisionExists("440524"); // true: 潮阳县, abolished 1993
+ * divisionExists("130171"); // false: an NBS statistical code
+ */
 export function divisionExists(code: string): boolean {
-  if (code.length !== 6) return false;
+  return typeof code === "string" && code.length === 6 && divisionExistsAt(code, 0);
+}
+
+/**
+ * @internal Like {@link divisionExists} for the six characters of `text` from `offset`: how
+ * identifiers test their embedded code without slicing it out.
+ */
+export function divisionExistsAt(text: string, offset: number): boolean {
+  if (text.length < offset + 6) return false;
   let n = 0;
-  for (let i = 0; i < 6; i++) {
-    const c = code.charCodeAt(i) - 48;
+  for (let i = offset; i < offset + 6; i++) {
+    const c = text.charCodeAt(i) - 48;
     if (c < 0 || c > 9) return false;
     n = n * 10 + c;
   }
@@ -158,27 +187,27 @@ function buildExisting(): Uint8Array {
 }
 
 /**
- * Looks a GB/T 2260 code up, optionally as of a year.
+ * Looks a GB/T 2260 code up, optionally as of a year: the name in force that year (in a year of
+ * renaming, the new one), whether the code was in force for part of it, and the province and
+ * prefecture names of the code's prefixes as of that year. Codes that never were in GB/T 2260
+ * (NBS statistical codes, 830000, anything not six digits) give null.
  *
+ * @throws {GovexSchemasError} `invalid_argument` for a non-string code; `invalid_option` for a
+ *   year that is not an integer.
  * @example
  * lookupDivision("110101")?.name            // "东城区"
  * lookupDivision("110103", { year: 2005 })  // 崇文区, inForce: true (abolished 2010)
  * lookupDivision("130171")                  // null: an NBS statistical code, not GB/T 2260
  */
 export function lookupDivision(code: string, opts: { year?: number } = {}): DivisionInfo | null {
-  if (typeof code !== "string") return null;
+  requireString(code, "lookupDivision: code");
+  const y = requireYear(opts.year);
+  if (code.length !== 6) return null;
   const row = rows().get(code);
   if (!row) return null;
-  const y = opts.year;
-  let name = row.name;
-  let inForce = row.to === null;
-  if (y !== undefined) {
-    const meaning = row.history.find((h) => inForceIn(h.from, h.to, y));
-    if (meaning) name = meaning.name;
-    inForce = row.history.length > 0 ? meaning !== undefined : inForceIn(row.from, row.to, y);
-  }
+  const { name, inForce } = nameIn(row, y);
   const level = code.endsWith("0000") ? "province" : code.endsWith("00") ? "prefecture" : "county";
-  const provinceRow = rows().get(`${code.slice(0, 2)}0000`);
+  const provinceRow = level === "province" ? row : rows().get(`${code.slice(0, 2)}0000`);
   const prefectureRow = level === "county" ? rows().get(`${code.slice(0, 4)}00`) : undefined;
   return {
     code,
@@ -187,53 +216,74 @@ export function lookupDivision(code: string, opts: { year?: number } = {}): Divi
     from: row.from,
     to: row.to,
     inForce,
-    province: provinceRow?.name ?? null,
-    prefecture: prefectureRow?.name ?? null,
+    province: provinceRow ? nameIn(provinceRow, y).name : null,
+    prefecture: prefectureRow ? nameIn(prefectureRow, y).name : null,
     history: row.history,
     alternateNames: row.alternates,
     source: SOURCES[row.flag] ?? "mca",
   };
 }
 
+function requireYear(year: unknown): number | undefined {
+  if (year === undefined || Number.isSafeInteger(year)) return year as number | undefined;
+  throw new GovexSchemasError("invalid_option", `year must be an integer, got ${String(year)}`);
+}
+
 /**
- * Checks a GB/T 2260 code: six digits that exist in the table; with `year`, in force that year.
+ * Checks a GB/T 2260 code: six digits that exist in the table (historical codes included); with
+ * `year`, in force for at least part of that year. Surrounding whitespace and full-width digits
+ * are normalized with a warning.
  *
  * @example
- * checkDivision("110103", { year: 2015 }).issues[0]?.code // "division_not_in_force"
+ * checkDivision("110101").valid                            // true
+ * checkDivision("110103", { year: 2015 }).issues[0]?.code  // "division_not_in_force"
+ * checkDivision("130171").issues[0]?.code                  // "unknown_division_code"
  */
 export function checkDivision(
   code: string,
   opts: { year?: number } = {},
 ): CheckResult<DivisionInfo> {
-  const value = typeof code === "string" ? code.trim() : "";
+  requireString(code, "checkDivision: code");
+  const year = requireYear(opts.year);
+  if (code.length > 64) {
+    return result(code.slice(0, 32), [
+      issue("invalid_length", { expected: 6, actual: code.length }),
+    ]);
+  }
+  const { value, warnings: issues } = normalizeIdentifier(code, false);
   if (value.length !== 6) {
-    return result(value.slice(0, 32), [
-      issue("invalid_length", { expected: 6, actual: value.length }),
-    ]);
+    issues.push(issue("invalid_length", { expected: 6, actual: value.length }));
+    return result(value, issues);
   }
-  const bad = value.search(/\D/);
-  if (bad >= 0) {
-    return result(value, [
-      issue("invalid_character", { position: bad + 1, character: value[bad] as string }),
-    ]);
+  for (let i = 0; i < 6; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) {
+      issues.push(issue("invalid_character", { position: i + 1, character: value[i] as string }));
+      return result(value, issues);
+    }
   }
-  const info = lookupDivision(value, opts);
-  if (!info) return result(value, [issue("unknown_division_code", { code: value })]);
-  if (opts.year !== undefined && !info.inForce) {
-    return result(
-      value,
-      [
-        issue("division_not_in_force", {
-          code: value,
-          year: opts.year,
-          from: info.from,
-          to: info.to ?? DIVISION_TABLE_LATEST_YEAR,
-        }),
-      ],
-      info,
+  const info = lookupDivision(value, { ...(year === undefined ? {} : { year }) });
+  if (!info) {
+    issues.push(issue("unknown_division_code", { code: value }));
+    return result(value, issues);
+  }
+  if (year !== undefined && !info.inForce) {
+    // Not in force: before the code's first list, after its abolition, or in a gap between two
+    // meanings. `to` is left out while the code is in force today (a message says "from … on").
+    issues.push(
+      issue("division_not_in_force", {
+        code: value,
+        year,
+        from: info.from,
+        ...(info.to === null ? {} : { to: info.to }),
+      }),
     );
   }
-  return result(value, [], info);
+  return result(value, issues, info);
 }
 
-export { DIVISION_TABLE_LATEST_YEAR, DIVISION_TABLE_SIZE } from "./table.generated.js";
+export {
+  DIVISION_TABLE_LATEST_YEAR,
+  DIVISION_TABLE_SIZE,
+  DIVISION_TABLE_SOURCES,
+} from "./table.generated.js";

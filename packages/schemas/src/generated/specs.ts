@@ -3880,7 +3880,7 @@ export const dataSpecs = {
             ]
           },
           {
-            "data": "91350100M000100Y4I",
+            "data": "9I350100M000100Y43",
             "codes": [
               "invalid_character"
             ]

@@ -3,8 +3,10 @@
  * @see GB 32100-2015 §4 (structure), Annex B (check character)
  * @module
  */
-import { divisionExists } from "../divisions/lookup.js";
-import { type CheckIssue, type CheckResult, issue, type Lang, result } from "../issues.js";
+import { divisionExistsAt } from "../divisions/lookup.js";
+import { requireString } from "../errors.js";
+import { type CheckResult, issue, type Lang, result } from "../issues.js";
+import { MAX_SCANNED_LENGTH, normalizeIdentifier } from "./normalize.js";
 import { isOrgCode, orgCodeCheckCharacter } from "./org-code.js";
 
 // GB 32100-2015 §4: 31 symbols, no I, O, Z, S, V; each symbol's value is its index.
@@ -81,6 +83,14 @@ export const USCC_ENTITY_TYPES: Readonly<Record<string, Labels>> = {
   Y1: { "zh-CN": "其他", en: "Other" },
 };
 
+// Entity types as a bit per pair of symbol values (31 × 31): the format tests it in place.
+const ENTITY_TYPE_BITS = new Uint8Array(31 * 31);
+for (const type of Object.keys(USCC_ENTITY_TYPES)) {
+  ENTITY_TYPE_BITS[
+    (VALUE[type.charCodeAt(0)] as number) * 31 + (VALUE[type.charCodeAt(1)] as number)
+  ] = 1;
+}
+
 /**
  * Division segment of bodies registered at national level. "100000" (中华人民共和国) is not a
  * GB/T 2260 list entry but is what central bodies carry in positions 3–8 [I].
@@ -104,59 +114,87 @@ export interface UsccOptions {
   lenient?: boolean;
 }
 
-/** The check character of the first 17 characters: C18 = (31 − Σ mod 31) mod 31 (Annex B). */
-export function usccCheckCharacter(first17: string): string {
+// GB 32100-2015 Annex B: C18 = (31 − Σ Ci·Wi mod 31) mod 31, over the first 17 characters.
+function checkValue(text: string): number {
   let sum = 0;
   for (let i = 0; i < 17; i++) {
-    const c = first17.charCodeAt(i);
+    const c = text.charCodeAt(i);
     sum += (c < 128 ? (VALUE[c] as number) : -1) * (WEIGHTS[i] as number);
   }
-  return CHARSET[(31 - (sum % 31)) % 31] as string;
+  return (31 - (((sum % 31) + 31) % 31)) % 31;
 }
 
-function divisionOk(code: string): boolean {
-  return code === NATIONAL_DIVISION || divisionExists(code);
+/**
+ * The check character of the first 17 characters (which must be charset symbols):
+ * C18 = (31 − Σ mod 31) mod 31 (GB 32100-2015 Annex B).
+ *
+ * @example
+ * usccCheckCharacter("91350100M000100Y4"); // "3"
+ */
+export function usccCheckCharacter(first17: string): string {
+  return CHARSET[checkValue(first17)] as string;
 }
 
-/** Fast boolean check with the default (strict) options: the `cn-uscc` format. */
+function divisionOk(text: string): boolean {
+  return text.startsWith(NATIONAL_DIVISION, 2) || divisionExistsAt(text, 2);
+}
+
+/**
+ * Fast boolean check with the default (strict) options: the `cn-uscc` format. No allocation.
+ * Use {@link checkUscc} to learn why a value fails.
+ */
 export function isUscc(value: string): boolean {
-  if (value.length !== 18) return false;
+  if (typeof value !== "string" || value.length !== 18) return false;
   for (let i = 0; i < 18; i++) {
     const c = value.charCodeAt(i);
     if (c >= 128 || (VALUE[c] as number) < 0) return false;
   }
-  if (value[17] !== usccCheckCharacter(value)) return false;
-  if (!Object.hasOwn(USCC_ENTITY_TYPES, value.slice(0, 2))) return false;
-  if (!isOrgCode(value, 8)) return false;
-  return divisionOk(value.slice(2, 8));
+  if (value.charCodeAt(17) !== CHARSET.charCodeAt(checkValue(value))) return false;
+  const type = (VALUE[value.charCodeAt(0)] as number) * 31 + (VALUE[value.charCodeAt(1)] as number);
+  if (ENTITY_TYPE_BITS[type] !== 1) return false;
+  return isOrgCode(value, 8) && divisionOk(value);
 }
 
 /**
- * Checks a 统一社会信用代码 (GB 32100-2015) and returns what it encodes.
+ * Checks a 统一社会信用代码 (GB 32100-2015) and returns what it encodes: the registration
+ * authority (position 1, §4.2) and entity type (positions 1–2, §4.3) with their zh-CN and English
+ * labels, the division code of the registering office (positions 3–8, GB/T 2260, historical codes
+ * included; "100000" for national bodies), the embedded GB 11714 organization code (positions
+ * 9–17, whose own check character must be right) and the check character (position 18, Annex B).
  *
+ * A check character outside the charset but an uppercase letter (Z in the standard's negative
+ * example) is reported as a wrong check character. Surrounding whitespace, full-width characters
+ * and lowercase letters are normalized with a warning; the `cn-uscc` format accepts only the
+ * canonical form.
+ *
+ * @throws {GovexSchemasError} `invalid_argument` when `input` is not a string.
  * @example
  * checkUscc("91350100M000100Y43").info?.entityType.labels?.["zh-CN"]; // "企业"
- * checkUscc("91350100M000100Y44").issues[0]?.code;                     // "invalid_check_character"
- * checkUscc("91350100M000100Y44", { lenient: true }).valid;             // true, with a warning
+ * checkUscc("91350100M000100Y4Z").issues[0]?.code;                     // "invalid_check_character"
+ * checkUscc("91350100M000100Y4Z", { lenient: true }).valid;             // true, with a warning
  */
 export function checkUscc(input: string, opts: UsccOptions = {}): CheckResult<UsccInfo> {
-  const value = typeof input === "string" ? input.trim() : "";
-  if (typeof input !== "string")
-    return result(value, [issue("invalid_type", { expected: "string" })]);
-  if (value.length !== 18) {
-    return result(value.slice(0, 32), [
-      issue("invalid_length", { expected: 18, actual: value.length }),
+  requireString(input, "checkUscc: input");
+  if (input.length > MAX_SCANNED_LENGTH) {
+    return result(input.slice(0, 32), [
+      issue("invalid_length", { expected: 18, actual: input.length }),
     ]);
   }
+  const { value, warnings: issues } = normalizeIdentifier(input, true);
+  if (value.length !== 18) {
+    issues.push(issue("invalid_length", { expected: 18, actual: value.length }));
+    return result(value, issues);
+  }
+  // §4: every character is one of the 31 symbols; position 18 only has to be an uppercase
+  // letter or digit here, so that a wrong one is reported as a check character error.
   for (let i = 0; i < 18; i++) {
     const c = value.charCodeAt(i);
-    if (c >= 128 || (VALUE[c] as number) < 0) {
-      return result(value, [
-        issue("invalid_character", { position: i + 1, character: value[i] as string }),
-      ]);
+    const ok = (c < 128 && (VALUE[c] as number) >= 0) || (i === 17 && c >= 65 && c <= 90);
+    if (!ok) {
+      issues.push(issue("invalid_character", { position: i + 1, character: value[i] as string }));
+      return result(value, issues);
     }
   }
-  const issues: CheckIssue[] = [];
   const expected = usccCheckCharacter(value);
   if (value[17] !== expected) {
     issues.push(
@@ -169,24 +207,27 @@ export function checkUscc(input: string, opts: UsccOptions = {}): CheckResult<Us
   }
   const authority = value[0] as string;
   const type = value.slice(0, 2);
-  const authorityLabels = USCC_REGISTRATION_AUTHORITIES[authority] ?? null;
+  const authorityLabels = Object.hasOwn(USCC_REGISTRATION_AUTHORITIES, authority)
+    ? (USCC_REGISTRATION_AUTHORITIES[authority] as Labels)
+    : null;
   const typeLabels = Object.hasOwn(USCC_ENTITY_TYPES, type)
     ? (USCC_ENTITY_TYPES[type] as Labels)
     : null;
   if (!authorityLabels) issues.push(issue("unknown_registration_authority", { code: authority }));
   else if (!typeLabels) issues.push(issue("unknown_entity_type", { code: type }));
   const divisionCode = value.slice(2, 8);
-  if (!/^\d{6}$/.test(divisionCode) || !divisionOk(divisionCode)) {
+  if (!divisionOk(value)) {
     issues.push(issue("unknown_division_code", { code: divisionCode, position: 3 }));
   }
   const orgCode = value.slice(8, 17);
   if (!isOrgCode(orgCode)) {
-    const body = orgCode.slice(0, 8);
-    const valid = /^[0-9A-Z]{8}$/.test(body);
+    // The USCC charset has no letters the organization code forbids, so the body always has a
+    // check character to compare with.
     issues.push(
       issue("invalid_embedded_org_code", {
         orgCode,
-        ...(valid ? { expected: orgCodeCheckCharacter(body), actual: orgCode[8] as string } : {}),
+        expected: orgCodeCheckCharacter(orgCode.slice(0, 8)),
+        actual: orgCode[8] as string,
       }),
     );
   }

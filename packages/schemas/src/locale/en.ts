@@ -7,8 +7,11 @@ export const en: MessageTable = {
     `wrong length: ${p.actual} characters, expected ${p.expected}. Look for a missing or extra character.`,
   invalid_character: (p) =>
     `character "${p.character}" at position ${p.position} is not allowed. Check that position.`,
-  lowercase_check_character: () =>
-    "the check character is a lowercase x, expected X: write it in upper case.",
+  surrounding_whitespace: () => "the value has spaces before or after it: remove them.",
+  full_width_characters: (p) =>
+    `full-width characters from position ${p.position}: write them half-width.`,
+  lowercase_letters: (p) =>
+    `lowercase letter at position ${p.position}: write letters in upper case.`,
   invalid_check_character: (p) =>
     `check character is ${p.actual}, expected ${p.expected}: check character ${p.position} and the ones before it.`,
   legacy_id_not_allowed: () =>
@@ -18,7 +21,7 @@ export const en: MessageTable = {
   unknown_division_code: (p) =>
     `division code ${p.code} is not in GB/T 2260 (historical codes included): check it; statistical area codes are not GB/T 2260 codes.`,
   division_not_in_force: (p) =>
-    `division code ${p.code} was not in force in ${p.year} (${p.from}–${p.to}): use the code in force then.`,
+    `division code ${p.code} was not in force in ${p.year} (in force ${p.to === undefined ? `from ${p.from} on` : `${p.from}–${p.to}`}): use the code in force then.`,
   unknown_registration_authority: (p) =>
     `registration authority ${p.code} is not in GB 32100-2015: check character 1.`,
   unknown_entity_type: (p) =>
@@ -27,6 +30,11 @@ export const en: MessageTable = {
     `the organization code ${p.orgCode} in characters 9–17 fails its check${p.expected ? ` (check character should be ${p.expected})` : ""}: check characters 9–17.`,
   mobile_country_prefix: (p) =>
     `the mobile number has a country prefix: write the 11 digits ${p.national} only.`,
+  mobile_separators: (p) =>
+    `the mobile number has spaces or hyphens: write the 11 digits ${p.national} without them.`,
+  org_code_hyphen: (p) =>
+    `the organization code is in its written form with a hyphen: exchange it as ${p.value}, without the hyphen.`,
+  invalid_format: (p) => `the value does not match the format ${p.format}: check it.`,
   invalid_mobile: (p) =>
     `"${p.value}" is not a mobile number: 11 digits starting with 1 and then 3–9. Check it.`,
   invalid_date: (p) => `"${p.value}" is not a date: write a real date as YYYY-MM-DD.`,

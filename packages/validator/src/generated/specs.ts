@@ -3910,7 +3910,7 @@ export const builtinSpecs: readonly BuiltinSpec[] = [
               ]
             },
             {
-              "data": "91350100M000100Y4I",
+              "data": "9I350100M000100Y43",
               "codes": [
                 "invalid_character"
               ]
