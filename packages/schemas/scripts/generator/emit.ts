@@ -12,6 +12,7 @@ export type Schema = boolean | Record<string, unknown>;
 
 /** What a `$ref` resolves to: the zod expression, the TS type and the target schema. */
 export interface RefTarget {
+  /** The zod expression (a named schema, or `z.lazy(() => …)` on a cycle). */
   code: string;
   ts: string;
   schema: Schema;
@@ -184,7 +185,18 @@ export function emit(schema: Schema, ctx: EmitContext, indent = ""): Emitted {
           return typeof t === "object" && t.type === types[0];
         })));
 
-  if (types.length === 1) {
+  if (intersect) {
+    // The intersection gives the inferred type; the subschemas are re-checked one by one below.
+    const parts = (allOf as Schema[]).map((a) => emit(a, ctx, indent));
+    base = parts.slice(1).reduce(
+      (acc, p) => ({
+        code: `z.intersection(${acc.code}, ${p.code})`,
+        ts: `${acc.ts} & ${p.ts}`,
+        any: false,
+      }),
+      parts[0] as Emitted,
+    );
+  } else if (types.length === 1) {
     base = typed(types[0] as string, s, ctx, indent, enumValues);
     enumHandled =
       enumValues !== undefined &&
@@ -200,16 +212,6 @@ export function emit(schema: Schema, ctx: EmitContext, indent = ""): Emitted {
       any: false,
     };
     if (refTarget) checks.push(`rt.sub(${refTarget.code})`);
-  } else if (intersect) {
-    const parts = allOf.map((a) => emit(a, ctx, indent));
-    base = parts.slice(1).reduce(
-      (acc, p) => ({
-        code: `z.intersection(${acc.code}, ${p.code})`,
-        ts: `${acc.ts} & ${p.ts}`,
-        any: false,
-      }),
-      parts[0] as Emitted,
-    );
   } else if (refTarget && groups.length === 0) {
     base = { code: refTarget.code, ts: refTarget.ts, any: false };
   } else if (enumValues !== undefined && enumValues.length > 0 && allPrimitive(enumValues)) {
@@ -248,6 +250,7 @@ export function emit(schema: Schema, ctx: EmitContext, indent = ""): Emitted {
     const e = "else" in s ? emit(s.else as Schema, ctx, indent).code : "undefined";
     checks.push(`rt.ifThenElse(${i}, ${t}, ${e})`);
   }
+  const rulesChecks: string[] = [];
   const rules = s["x-govex-rules"];
   if (rules !== undefined) {
     if (!Array.isArray(rules) || rules.some((r) => typeof r !== "string")) {
@@ -256,11 +259,10 @@ export function emit(schema: Schema, ctx: EmitContext, indent = ""): Emitted {
     for (const name of rules as string[]) {
       if (!Object.hasOwn(govexRules, name))
         throw new GenerateError(`unknown rule "${name}" in x-govex-rules`);
-      checks.push(
-        `(v, ctx) => { for (const i of govexRules[${js(name)}]?.check(v) ?? []) if (i.severity === "error") ctx.addIssue({ code: "custom", path: i.path, message: i.code, params: { code: i.code, ...i.params } }); }`,
-      );
-    }
+      rulesChecks.push(`rt.rule(govexRules[${js(name)}], ${js(name)}), rt.whenValid`);
   }
+  // Rules come last and run only on a value that passed every check before them.
+  checks.push(...rulesChecks);
   if (checks.length) base.any = false;
   const code = checks.reduce((acc, c) => `${acc}.superRefine(${c})`, base.code);
   return { code, ts: base.ts, any: base.any };
