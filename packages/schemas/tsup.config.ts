@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/core.ts"],
+  entry: { index: "src/index.ts", core: "src/core.ts", specs: "src/generated/specs.ts" },
   format: ["esm", "cjs"],
   dts: true,
   clean: true,

@@ -1,9 +1,20 @@
+import { dataSpecIds, dataSpecs, type SpecName } from "@govex/schemas/specs";
 import type { BuiltinSpec } from "./compiled.js";
 import { GovexValidatorError } from "./errors.js";
-import { builtinSpecs } from "./generated/specs.js";
 import { builtinValidators } from "./generated/validators.js";
 import { SchemaNode, SchemaRegistry } from "./schema-walk.js";
 import { GovexValidator } from "./validator.js";
+
+// The raw specs come from @govex/schemas (its zod-free entry), the same files the precompiled
+// validators were generated from; both generators' staleness checks keep them in step.
+const builtinSpecs: readonly BuiltinSpec[] = (Object.keys(dataSpecs) as SpecName[])
+  .sort()
+  .map((name) => ({
+    name,
+    id: dataSpecIds[name],
+    file: `specs/data/v1/${name}.schema.json`,
+    schema: dataSpecs[name] as Readonly<Record<string, unknown>>,
+  }));
 
 let registry: SchemaRegistry | undefined;
 const validators = new Map<string, GovexValidator>();
