@@ -1,45 +1,45 @@
 /**
  * specs/data/v1/**\/*.schema.json → src/generated/*.ts (TypeScript types + zod 4 schemas).
- * `--check` regenerates in memory and exits 1 when a committed file is stale, missing or extra.
+ *
+ *     pnpm --filter @govex/schemas generate          # write src/generated
+ *     pnpm --filter @govex/schemas generate:check    # exit 1 if src/generated is out of date
+ *
+ * `--check` regenerates in memory and names every committed file that is stale, missing or
+ * extra (a file no spec generates any more).
  * @module
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { GenerateError } from "./generator/emit.js";
 import { generateFiles } from "./generator/files.js";
+import { syncGenerated } from "./generator/sync.js";
 
 const specDir = fileURLToPath(new URL("../../../specs/data/v1", import.meta.url));
 const outDir = fileURLToPath(new URL("../src/generated", import.meta.url));
 const check = process.argv.includes("--check");
 
-const files = generateFiles(specDir);
-mkdirSync(outDir, { recursive: true });
-const existing = readdirSync(outDir).filter((f) => f.endsWith(".ts"));
-const stale: string[] = [];
-for (const [name, content] of files) {
-  let current: string | undefined;
-  try {
-    current = readFileSync(join(outDir, name), "utf8");
-  } catch {
-    current = undefined;
-  }
-  if (current === content) continue;
-  if (check) stale.push(`${name} (${current === undefined ? "missing" : "stale"})`);
-  else writeFileSync(join(outDir, name), content);
+let files: Map<string, string>;
+try {
+  files = generateFiles(specDir);
+} catch (e) {
+  if (!(e instanceof GenerateError)) throw e;
+  process.stderr.write(
+    `generate: ${e.message}\nfix the spec under specs/data/v1, then run pnpm generate again\n`,
+  );
+  process.exit(1);
 }
-for (const f of existing) {
-  if (files.has(f)) continue;
-  if (check) stale.push(`${f} (extra: no spec generates it)`);
-  else rmSync(join(outDir, f));
-}
+const { changes } = syncGenerated(files, outDir, check);
 if (check) {
-  if (stale.length) {
+  if (changes.length) {
+    const what = { missing: "missing", stale: "stale", extra: "extra: no spec generates it" };
     process.stderr.write(
-      `src/generated is out of date with specs/data:\n${stale.map((s) => `  src/generated/${s}`).join("\n")}\nrun pnpm generate (pnpm --filter @govex/schemas generate)\n`,
+      `src/generated is out of date with specs/data:\n${changes.map((c) => `  packages/schemas/src/generated/${c.file} (${what[c.why]})`).join("\n")}\nfix: run pnpm --filter @govex/schemas generate, then commit src/generated\n`,
     );
     process.exit(1);
   }
   process.stdout.write(`src/generated is up to date (${files.size} files)\n`);
 } else {
-  process.stdout.write(`generated ${files.size} files in src/generated\n`);
+  const summary = changes.length
+    ? changes.map((c) => `${c.file} (${c.why})`).join(", ")
+    : "no changes";
+  process.stdout.write(`generated ${files.size} files in src/generated: ${summary}\n`);
 }

@@ -70,14 +70,16 @@ export function pattern(source: string): Check<string> {
   }
   const compiled = re;
   return (v, ctx) => {
-    if (!compiled.test(v)) fail(ctx, `must match pattern "${source}"`, "pattern", [], { pattern: source });
+    if (!compiled.test(v))
+      fail(ctx, `must match pattern "${source}"`, "pattern", [], { pattern: source });
   };
 }
 
 /** `format` with the one implementation ajv also uses (@govex/schemas formats.ts). */
 export function format(f: GovexFormat): Check<string> {
   return (v, ctx) => {
-    if (!f.validate(v)) fail(ctx, `must match format "${f.name}"`, "format", [], { format: f.name });
+    if (!f.validate(v))
+      fail(ctx, `must match format "${f.name}"`, "format", [], { format: f.name });
   };
 }
 
@@ -112,7 +114,8 @@ export function isMultipleOf(value: number, m: number): boolean {
 /** `multipleOf` (2020-12 §6.2.1). */
 export function multipleOf(m: number): Check<number> {
   return (v, ctx) => {
-    if (!isMultipleOf(v, m)) fail(ctx, `must be multiple of ${m}`, "multipleOf", [], { multipleOf: m });
+    if (!isMultipleOf(v, m))
+      fail(ctx, `must be multiple of ${m}`, "multipleOf", [], { multipleOf: m });
   };
 }
 
@@ -151,11 +154,18 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /** `uniqueItems` (2020-12 §6.4.3) with deep equality. */
-export const uniqueItems: Check<readonly unknown[]> = (v, ctx) => {
+export const uniqueItems: Check<unknown> = (v, ctx) => {
+  if (!Array.isArray(v)) return;
   for (let i = 1; i < v.length; i++) {
     for (let j = 0; j < i; j++) {
       if (deepEqual(v[i], v[j])) {
-        fail(ctx, `must NOT have duplicate items (items ## ${j} and ${i} are identical)`, "uniqueItems", [], { i: j, j: i });
+        fail(
+          ctx,
+          `must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
+          "uniqueItems",
+          [],
+          { i: j, j: i },
+        );
         return;
       }
     }
@@ -226,7 +236,9 @@ export function oneOf(schemas: readonly Checkable[]): Check<unknown> {
       if (s.safeParse(v).success) passing.push(i);
     });
     if (passing.length !== 1)
-      fail(ctx, "must match exactly one schema in oneOf", "oneOf", [], { passingSchemas: passing.join(",") });
+      fail(ctx, "must match exactly one schema in oneOf", "oneOf", [], {
+        passingSchemas: passing.join(","),
+      });
   };
 }
 
@@ -238,7 +250,11 @@ export function not(schema: Checkable): Check<unknown> {
 }
 
 /** `if` / `then` / `else` (2020-12 §10.2.2). */
-export function ifThenElse(test: Checkable, then?: Checkable, otherwise?: Checkable): Check<unknown> {
+export function ifThenElse(
+  test: Checkable,
+  then?: Checkable,
+  otherwise?: Checkable,
+): Check<unknown> {
   return (v, ctx) => {
     const branch = test.safeParse(v).success ? then : otherwise;
     if (branch) forward(ctx, branch.safeParse(v), "if");
@@ -249,7 +265,9 @@ export function ifThenElse(test: Checkable, then?: Checkable, otherwise?: Checka
 export function enumOf(values: readonly unknown[]): Check<unknown> {
   return (v, ctx) => {
     if (!values.some((e) => deepEqual(v, e)))
-      fail(ctx, "must be equal to one of the allowed values", "enum", [], { allowedValues: JSON.stringify(values) });
+      fail(ctx, "must be equal to one of the allowed values", "enum", [], {
+        allowedValues: JSON.stringify(values),
+      });
   };
 }
 
@@ -269,7 +287,9 @@ export function required(keys: readonly string[]): Check<unknown> {
 }
 
 /** `dependentRequired` (2020-12 §6.5.4). */
-export function dependentRequired(deps: Readonly<Record<string, readonly string[]>>): Check<unknown> {
+export function dependentRequired(
+  deps: Readonly<Record<string, readonly string[]>>,
+): Check<unknown> {
   return (v, ctx) => {
     if (!isType(v, "object")) return;
     const o = v as Record<string, unknown>;
@@ -277,10 +297,16 @@ export function dependentRequired(deps: Readonly<Record<string, readonly string[
       if (o[k] === undefined) continue;
       for (const n of needs) {
         if (o[n] === undefined) {
-          fail(ctx, `must have property ${n} when property ${k} is present`, "dependentRequired", [n], {
-            property: k,
-            missingProperty: n,
-          });
+          fail(
+            ctx,
+            `must have property ${n} when property ${k} is present`,
+            "dependentRequired",
+            [n],
+            {
+              property: k,
+              missingProperty: n,
+            },
+          );
         }
       }
     }
@@ -303,8 +329,10 @@ export function propertyCount(min: number, max: number): Check<unknown> {
   return (v, ctx) => {
     if (!isType(v, "object")) return;
     const n = Object.keys(v as object).length;
-    if (n < min) fail(ctx, `must NOT have fewer than ${min} properties`, "minProperties", [], { limit: min });
-    if (n > max) fail(ctx, `must NOT have more than ${max} properties`, "maxProperties", [], { limit: max });
+    if (n < min)
+      fail(ctx, `must NOT have fewer than ${min} properties`, "minProperties", [], { limit: min });
+    if (n > max)
+      fail(ctx, `must NOT have more than ${max} properties`, "maxProperties", [], { limit: max });
   };
 }
 
@@ -344,4 +372,39 @@ export function rule(r: GovexRule | undefined, name: string): Check<unknown> {
  * validator runs rules only on a record that passed structurally (zod 4 would otherwise run a
  * check after a failed refinement, whose issues do not abort).
  */
-export const whenValid = { when: (payload: { issues: readonly unknown[] }): boolean => payload.issues.length === 0 };
+export const whenValid = {
+  when: (payload: { issues: readonly unknown[] }): boolean => payload.issues.length === 0,
+};
+
+/**
+ * The checks of a schema that look at the whole value, run by `z.preprocess` on the raw input:
+ * zod's object output omits an own `__proto__` key, which ajv sees (JSON.parse makes it an own
+ * property), so these checks must not see zod's output. The value passes on unchanged.
+ */
+export function pre(checks: readonly Check<unknown>[]): (value: unknown, ctx: Ctx) => unknown {
+  return (v, ctx) => {
+    for (const c of checks) c(v, ctx);
+    return v;
+  };
+}
+
+/** `additionalProperties: <schema>` on an own `__proto__` key, which zod's catchall skips. */
+export function protoKey(schema: Checkable): Check<unknown> {
+  return (v, ctx) => {
+    if (!isType(v, "object")) return;
+    const d = Object.getOwnPropertyDescriptor(v, "__proto__");
+    if (d && "value" in d) {
+      const r = schema.safeParse(d.value);
+      if (!r.success) {
+        for (const i of r.error?.issues ?? []) {
+          ctx.addIssue({
+            code: "custom",
+            message: i.message,
+            path: ["__proto__", ...i.path],
+            params: { keyword: "additionalProperties" },
+          });
+        }
+      }
+    }
+  };
+}

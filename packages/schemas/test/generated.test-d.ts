@@ -3,12 +3,13 @@ import type { z } from "zod";
 import {
   type CatalogEntry,
   type CatalogEntrySchema,
-  type CodeSexCode,
-  CodeSexCodes,
   type LegalEntity,
   type LegalEntitySchema,
   type Person,
   type PersonSchema,
+  type SexCode,
+  SexCodes,
+  SexLabels,
   type SpecName,
 } from "../src/generated/index.js";
 
@@ -20,8 +21,8 @@ describe("generated types", () => {
   });
 
   it("code tables are literal unions", () => {
-    expectTypeOf<CodeSexCode>().toEqualTypeOf<"0" | "1" | "2" | "9">();
-    expectTypeOf(CodeSexCodes).toEqualTypeOf<readonly ["0", "1", "2", "9"]>();
+    expectTypeOf<SexCode>().toEqualTypeOf<"0" | "1" | "2" | "9">();
+    expectTypeOf(SexCodes).toEqualTypeOf<readonly ["0", "1", "2", "9"]>();
     expectTypeOf<"person">().toExtend<SpecName>();
     expectTypeOf<"profiles/example-profile">().toExtend<SpecName>();
   });

@@ -1,37 +1,87 @@
 /**
- * One benchmark variant in its own process, so its peak RSS is its own. Prints one JSON line:
- * { records, valid, ms, maxRssMB }. Usage: runner.ts <parse|govex|ajv|zod> <file>
+ * One benchmark variant in a fresh process, so that its peak RSS is its own.
+ * Usage: runner.ts <parse|govex|ajv|zod> <file>
+ * Prints one JSON line: { records, valid, ms, maxRssKB } — or { unavailable: reason }.
+ * Set-up (imports, schema compilation) is not timed; reading, splitting, parsing and checking are.
  */
 import { createReadStream, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const [variant, file] = process.argv.slice(2) as [string, string];
 
-/** Line splitting as the validator's NDJSON reader does it: bytes, indexOf(0x0a), one decode per line. */
+/**
+ * Line splitting as the validator's NdjsonFramer does it: 64 KiB chunks, indexOf(0x0a) on the
+ * bytes, one `toString("utf8", s, e)` per line, a trailing CR stripped, blank lines skipped, and
+ * only the tail of a chunk (a line cut by the chunk boundary) copied and joined with the next.
+ */
 async function eachLine(onLine: (text: string) => void): Promise<number> {
-  let n = 0;
-  let rest: Buffer | null = null;
+  let records = 0;
+  let pending: Buffer[] = [];
+  let pendingLen = 0;
+  const line = (buf: Buffer, start: number, end: number) => {
+    if (end > start && buf[end - 1] === 0x0d) end--;
+    let s = start;
+    while (s < end) {
+      const b = buf[s];
+      if (b !== 0x20 && b !== 0x09 && b !== 0x0d) break;
+      s++;
+    }
+    if (s === end) return;
+    records++;
+    onLine(buf.toString("utf8", start, end));
+  };
   for await (const chunk of createReadStream(file, {
     highWaterMark: 64 * 1024,
   }) as AsyncIterable<Buffer>) {
-    const buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
-    let start = 0;
-    let end = buf.indexOf(10, start);
-    while (end >= 0) {
-      if (end > start) {
-        onLine(buf.toString("utf8", start, end));
-        n++;
+    let pos = 0;
+    let nl = chunk.indexOf(0x0a);
+    if (pendingLen > 0) {
+      if (nl < 0) {
+        pending.push(Buffer.from(chunk));
+        pendingLen += chunk.length;
+        continue;
       }
-      start = end + 1;
-      end = buf.indexOf(10, start);
+      pending.push(chunk.subarray(0, nl));
+      const joined = Buffer.concat(pending, pendingLen + nl);
+      pending = [];
+      pendingLen = 0;
+      line(joined, 0, joined.length);
+      pos = nl + 1;
+      nl = chunk.indexOf(0x0a, pos);
     }
-    rest = start < buf.length ? buf.subarray(start) : null;
+    while (nl >= 0) {
+      line(chunk, pos, nl);
+      pos = nl + 1;
+      nl = chunk.indexOf(0x0a, pos);
+    }
+    if (pos < chunk.length) {
+      pending.push(Buffer.from(chunk.subarray(pos)));
+      pendingLen += chunk.length - pos;
+    }
   }
-  return n;
+  if (pendingLen > 0) {
+    const joined = Buffer.concat(pending, pendingLen);
+    line(joined, 0, joined.length);
+  }
+  return records;
 }
 
-/** Loads what a variant needs (not timed), and returns the timed work. */
-async function prepare(): Promise<() => Promise<{ records: number; valid: number }>> {
+/** Every `format` keyword value used anywhere in a schema document. */
+function formatsIn(node: unknown, out: Set<string>): Set<string> {
+  if (Array.isArray(node)) for (const x of node) formatsIn(x, out);
+  else if (node !== null && typeof node === "object") {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === "format" && typeof v === "string") out.add(v);
+      else formatsIn(v, out);
+    }
+  }
+  return out;
+}
+
+type Work = () => Promise<{ records: number; valid: number }>;
+
+/** Loads what a variant needs (not timed) and returns the timed work, or why it cannot run. */
+async function prepare(): Promise<Work | string> {
   if (variant === "parse") {
     return async () => {
       const records = await eachLine((t) => JSON.parse(t));
@@ -47,32 +97,25 @@ async function prepare(): Promise<() => Promise<{ records: number; valid: number
     };
   }
   if (variant === "ajv") {
-    const { default: Ajv2020 } = await import("ajv/dist/2020.js");
-    const ajv = new (Ajv2020 as unknown as typeof import("ajv").default)({
-      allErrors: true,
-      strict: false,
-    });
-    const specs = join(import.meta.dirname, "..", "..", "..", "specs", "data", "v1");
-    const files = readdirSync(specs, { recursive: true })
+    // ajv is CommonJS: the namespace's default is module.exports, whose .default is the class.
+    const Ajv2020 = (await import("ajv/dist/2020.js")).default.default;
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    const dir = join(import.meta.dirname, "..", "..", "..", "specs", "data", "v1");
+    const schemas = readdirSync(dir, { recursive: true })
       .map(String)
-      .filter((f) => f.endsWith(".schema.json"));
-    for (const f of files) ajv.addSchema(JSON.parse(readFileSync(join(specs, f), "utf8")));
-    // Plain ajv: the same schema with every format accepted as is (no govex formats, no rules).
-    for (const name of [
-      "cn-resident-id",
-      "cn-uscc",
-      "cn-org-code",
-      "cn-admin-division",
-      "cn-mobile",
-      "date",
-      "date-time",
-      "email",
-      "uri",
-    ]) {
-      ajv.addFormat(name, true);
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as { $id?: string });
+    const formats = new Set<string>();
+    for (const s of schemas) formatsIn(s, formats);
+    // Plain ajv: every format accepted as is, and no govex cross-field rules.
+    for (const name of formats) ajv.addFormat(name, true);
+    let person: object | undefined;
+    for (const s of schemas) {
+      if (s.$id?.endsWith("/person.schema.json")) person = s;
+      else if (s.$id !== undefined && ajv.getSchema(s.$id) === undefined) ajv.addSchema(s);
     }
-    const validate = ajv.getSchema("https://govex.dev/specs/data/v1/person.schema.json");
-    if (!validate) throw new Error("person schema not found");
+    if (person === undefined) return "person.schema.json not found in specs/data/v1";
+    const validate = ajv.compile(person);
     return async () => {
       let valid = 0;
       const records = await eachLine((t) => {
@@ -82,22 +125,42 @@ async function prepare(): Promise<() => Promise<{ records: number; valid: number
     };
   }
   if (variant === "zod") {
-    const { PersonSchema } = await import("@govex/schemas");
+    let PersonSchema: { safeParse(v: unknown): { success: boolean } } | undefined;
+    try {
+      PersonSchema = ((await import("@govex/schemas")) as Record<string, unknown>).PersonSchema as
+        | typeof PersonSchema
+        | undefined;
+    } catch (err) {
+      return `@govex/schemas failed to load: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    if (PersonSchema === undefined) return "PersonSchema is not exported by @govex/schemas yet";
+    const schema = PersonSchema;
+    try {
+      // Probe before timing: the generated schema may be mid-regeneration.
+      schema.safeParse({ name: "张三", residentId: "370102198506120033", sex: "1" });
+    } catch (err) {
+      return `PersonSchema.safeParse throws: ${err instanceof Error ? err.message : String(err)}`;
+    }
     return async () => {
       let valid = 0;
       const records = await eachLine((t) => {
-        if (PersonSchema.safeParse(JSON.parse(t)).success) valid++;
+        if (schema.safeParse(JSON.parse(t)).success) valid++;
       });
       return { records, valid };
     };
   }
-  throw new Error(`unknown variant ${variant}`);
+  return `unknown variant ${variant}`;
 }
 
 const work = await prepare();
-const started = performance.now();
-const { records, valid } = await work();
-const ms = performance.now() - started;
-process.stdout.write(
-  `${JSON.stringify({ records, valid, ms, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`,
-);
+if (typeof work === "string") {
+  process.stdout.write(`${JSON.stringify({ unavailable: work })}\n`);
+} else {
+  const started = performance.now();
+  const { records, valid } = await work();
+  const ms = performance.now() - started;
+  // resourceUsage().maxRSS is in kilobytes.
+  process.stdout.write(
+    `${JSON.stringify({ records, valid, ms, maxRssKB: process.resourceUsage().maxRSS })}\n`,
+  );
+}

@@ -30,13 +30,8 @@ function specNames(): string[] {
 }
 
 function zodFor(name: string): z.ZodType {
-  const mod = name.replace(/^profiles\//, "profile-");
-  const pascal = mod
-    .split("-")
-    .map((w) => (w[0] ?? "").toUpperCase() + w.slice(1))
-    .join("");
-  const s = (schemas as unknown as Record<string, z.ZodType | undefined>)[`${pascal}Schema`];
-  if (!s) throw new Error(`no ${pascal}Schema`);
+  const s = (schemas.dataSchemas as Record<string, z.ZodType | undefined>)[name];
+  if (!s) throw new Error(`no generated zod schema for ${name}`);
   return s;
 }
 

@@ -1,5 +1,5 @@
 import type { ValidationIssue } from "@govex/validator";
-import { totals, type ValidateRun } from "./types.js";
+import type { ValidateRun } from "./types.js";
 
 // XML 1.0 §2.2: control characters other than tab, LF and CR cannot appear, even escaped.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: this regex exists to remove them
@@ -19,22 +19,26 @@ function xml(text: string): string {
  * passing testcase for a file without invalid records, so CI systems show every file.
  */
 export function renderJunit(run: ValidateRun): string {
-  const t = totals(run);
-  // Each file is one testsuite with a testcase per invalid record (or one passing testcase).
-  const tests = run.reports.reduce((n, r) => n + Math.max(r.invalid, 1), 0) + run.failures.length;
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="govex validate" tests="${tests}" failures="${t.invalid}" errors="${run.failures.length}">`,
-  ];
-  for (const r of run.reports) {
-    lines.push(
-      `  <testsuite name="${xml(r.file)}" tests="${Math.max(r.invalid, 1)}" failures="${r.invalid}">`,
-    );
+  // Each file is one testsuite with a testcase per invalid record whose issues were kept
+  // (--max-errors may cut some), or one passing testcase; the counts match the listed cases.
+  const suites = run.reports.map((r) => {
     const byRecord = new Map<number, ValidationIssue[]>();
     for (const i of r.issues) {
       if (i.severity !== "error" || i.record === 0) continue;
       byRecord.set(i.record, [...(byRecord.get(i.record) ?? []), i]);
     }
+    return { r, byRecord };
+  });
+  const failures = suites.reduce((n, s) => n + s.byRecord.size, 0);
+  const tests = suites.reduce((n, s) => n + Math.max(s.byRecord.size, 1), 0) + run.failures.length;
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="govex validate" tests="${tests}" failures="${failures}" errors="${run.failures.length}">`,
+  ];
+  for (const { r, byRecord } of suites) {
+    lines.push(
+      `  <testsuite name="${xml(r.file)}" tests="${Math.max(byRecord.size, 1)}" failures="${byRecord.size}">`,
+    );
     if (r.invalid === 0)
       lines.push(`    <testcase classname="${xml(r.file)}" name="${r.records} records"/>`);
     for (const [record, issues] of byRecord) {

@@ -44,7 +44,8 @@ export function renderText(run: ValidateRun, color: boolean): string {
   if (run.truncated) out.push(yellow(s.truncated));
   const t = totals(run);
   if (run.reports.length > 1) out.push(s.summary(t.files, t.records, t.valid, t.invalid));
-  return `${out.join("\n")}\n`;
+  // Nothing to report (every file unreadable): print nothing rather than a blank line.
+  return out.length === 0 ? "" : `${out.join("\n")}\n`;
 }
 
 function issueLine(

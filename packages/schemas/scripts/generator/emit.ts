@@ -148,6 +148,7 @@ export function emit(schema: Schema, ctx: EmitContext, indent = ""): Emitted {
   const types =
     s.type === undefined ? [] : Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
   for (const t of types) if (!TYPES.has(t)) throw new GenerateError(`unknown type "${t}"`);
+  // Checks that look at the whole value run on the raw input, before zod's parse (see `pre`).
   const checks: string[] = [];
   let base: Emitted;
   let enumHandled = false;
@@ -197,7 +198,9 @@ export function emit(schema: Schema, ctx: EmitContext, indent = ""): Emitted {
       parts[0] as Emitted,
     );
   } else if (types.length === 1) {
-    base = typed(types[0] as string, s, ctx, indent, enumValues);
+    const t = typed(types[0] as string, s, ctx, indent, enumValues);
+    checks.push(...t.pre);
+    base = t;
     enumHandled =
       enumValues !== undefined &&
       allPrimitive(enumValues) &&
@@ -207,7 +210,7 @@ export function emit(schema: Schema, ctx: EmitContext, indent = ""): Emitted {
   } else if (types.length > 1) {
     const parts = types.map((t) => typed(t, s, ctx, indent, undefined));
     base = {
-      code: `z.union([${parts.map((p) => p.code).join(", ")}])`,
+      code: `z.union([${parts.map((p) => withPre(p.code, p.pre)).join(", ")}])`,
       ts: parts.map((p) => p.ts).join(" | "),
       any: false,
     };
@@ -226,7 +229,7 @@ export function emit(schema: Schema, ctx: EmitContext, indent = ""): Emitted {
     // Keywords of a type apply only to values of that type (2020-12 §7.6.1).
     for (const g of groups) {
       const t = typed(g, s, ctx, indent, undefined);
-      checks.push(`rt.sub(${t.code}, ${js(g)})`);
+      checks.push(`rt.sub(${withPre(t.code, t.pre)}, ${js(g)})`);
       base.any = false;
     }
   }
@@ -260,12 +263,21 @@ export function emit(schema: Schema, ctx: EmitContext, indent = ""): Emitted {
       if (!Object.hasOwn(govexRules, name))
         throw new GenerateError(`unknown rule "${name}" in x-govex-rules`);
       rulesChecks.push(`rt.rule(govexRules[${js(name)}], ${js(name)}), rt.whenValid`);
+    }
   }
   // Rules come last and run only on a value that passed every check before them.
-  checks.push(...rulesChecks);
-  if (checks.length) base.any = false;
-  const code = checks.reduce((acc, c) => `${acc}.superRefine(${c})`, base.code);
-  return { code, ts: base.ts, any: base.any };
+  const inner = rulesChecks.reduce((acc, c) => `${acc}.superRefine(${c})`, base.code);
+  const any = base.any && checks.length === 0 && rulesChecks.length === 0;
+  return { code: withPre(inner, checks), ts: base.ts, any };
+}
+
+/**
+ * Run `pre` checks on the raw input, then parse with `code`. zod's object output omits an own
+ * `__proto__` key (and the catchall never sees it), so a check on zod's output could disagree
+ * with ajv, which sees the JSON.parse'd object as it is; a failed check stops the parse.
+ */
+function withPre(code: string, pre: readonly string[]): string {
+  return pre.length ? `z.preprocess(rt.pre([${pre.join(", ")}]), ${code})` : code;
 }
 
 function literals(values: unknown[]): Emitted {
@@ -283,8 +295,9 @@ function typed(
   ctx: EmitContext,
   indent: string,
   enumValues: unknown[] | undefined,
-): Emitted {
+): Emitted & { pre: string[] } {
   const refine: string[] = [];
+  const pre: string[] = [];
   let code: string;
   let ts: string;
   const ofType = enumValues?.filter((v) => {
@@ -301,31 +314,39 @@ function typed(
     case "string": {
       code = "z.string()";
       ts = "string";
-      if (s.minLength !== undefined)
-        refine.push(`(v) => rt.ucs2length(v) >= ${Number(s.minLength)}`);
-      if (s.maxLength !== undefined)
-        refine.push(`(v) => rt.ucs2length(v) <= ${Number(s.maxLength)}`);
+      if (s.minLength !== undefined) refine.push(`rt.minLength(${int(s.minLength, "minLength")})`);
+      if (s.maxLength !== undefined) refine.push(`rt.maxLength(${int(s.maxLength, "maxLength")})`);
       if (s.pattern !== undefined) {
-        new RegExp(s.pattern as string, "u"); // fail at generation time on a bad pattern
-        refine.push(`(v) => rt.pattern(${js(s.pattern)}).test(v)`);
+        if (typeof s.pattern !== "string") throw new GenerateError("pattern must be a string");
+        try {
+          new RegExp(s.pattern, "u"); // ajv's unicodeRegExp: fail at generation time, not at run time
+        } catch (e) {
+          throw new GenerateError(`invalid pattern ${js(s.pattern)}: ${(e as Error).message}`);
+        }
+        refine.push(`rt.pattern(${js(s.pattern)})`);
       }
       if (s.format !== undefined) {
         if (!FORMATS.has(s.format as string))
           throw new GenerateError(`unknown format "${String(s.format)}"`);
-        refine.push(`(v) => govexFormats[${js(s.format)}].validate(v)`);
+        const f = s.format as string;
+        refine.push(`rt.format(govexFormats${/^[a-z]+$/.test(f) ? `.${f}` : `[${js(f)}]`})`);
       }
       break;
     }
     case "number":
     case "integer": {
+      // z.number() rejects NaN and ±Infinity, which JSON cannot carry (ajv: strictNumbers).
       code = "z.number()";
       ts = "number";
-      if (type === "integer") refine.push("(v) => Number.isInteger(v)");
-      if (s.minimum !== undefined) refine.push(`(v) => v >= ${js(s.minimum)}`);
-      if (s.maximum !== undefined) refine.push(`(v) => v <= ${js(s.maximum)}`);
-      if (s.exclusiveMinimum !== undefined) refine.push(`(v) => v > ${js(s.exclusiveMinimum)}`);
-      if (s.exclusiveMaximum !== undefined) refine.push(`(v) => v < ${js(s.exclusiveMaximum)}`);
-      if (s.multipleOf !== undefined) refine.push(`(v) => rt.multipleOf(v, ${js(s.multipleOf)})`);
+      if (type === "integer") refine.push("rt.integer");
+      for (const k of ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] as const) {
+        if (s[k] !== undefined) refine.push(`rt.bound(${js(k)}, ${num(s[k], k)})`);
+      }
+      if (s.multipleOf !== undefined) {
+        const m = num(s.multipleOf, "multipleOf");
+        if (!(m > 0)) throw new GenerateError("multipleOf must be greater than 0");
+        refine.push(`rt.multipleOf(${m})`);
+      }
       break;
     }
     case "boolean":
@@ -337,38 +358,79 @@ function typed(
       ts = "null";
       break;
     case "array": {
+      if (Array.isArray(s.items)) throw new GenerateError("items must be a schema (2020-12)");
       const items =
         s.items === undefined
           ? { code: "z.unknown()", ts: "unknown", any: true }
           : emit(s.items as Schema, ctx, indent);
       code = `z.array(${items.code})`;
       ts = /[|&]/.test(items.ts) ? `(${items.ts})[]` : `${items.ts}[]`;
-      if (s.minItems !== undefined) refine.push(`(v) => v.length >= ${Number(s.minItems)}`);
-      if (s.maxItems !== undefined) refine.push(`(v) => v.length <= ${Number(s.maxItems)}`);
-      if (s.uniqueItems === true) refine.push("(v) => rt.unique(v)");
+      if (s.minItems !== undefined)
+        refine.push(`rt.items("minItems", ${int(s.minItems, "minItems")})`);
+      if (s.maxItems !== undefined)
+        refine.push(`rt.items("maxItems", ${int(s.maxItems, "maxItems")})`);
+      if (s.uniqueItems === true) pre.push("rt.uniqueItems");
       break;
     }
     case "object": {
       const o = objectSchema(s, ctx, indent);
       code = o.code;
       ts = o.ts;
+      pre.push(...o.pre);
       break;
     }
     default:
       throw new GenerateError(`unknown type "${type}"`);
   }
   if (useLiterals && ofType) {
-    if (ofType.length === 0) return { code: "z.never()", ts: "never", any: false };
+    if (ofType.length === 0) return { code: "z.never()", ts: "never", any: false, pre: [] };
     const lit = literals(ofType);
-    if (type === "integer") refine.unshift("(v) => Number.isInteger(v)");
     code = lit.code;
     ts = lit.ts;
-    if (type === "number" || type === "integer") refine.unshift("(v) => Number.isFinite(v)");
   }
-  return { code: refine.reduce((acc, r) => `${acc}.refine(${r})`, code), ts, any: false };
+  return {
+    code: refine.reduce((acc, r) => `${acc}.superRefine(${r})`, code),
+    ts,
+    any: false,
+    pre,
+  };
 }
 
-function objectSchema(s: Record<string, unknown>, ctx: EmitContext, indent: string): Emitted {
+function num(v: unknown, keyword: string): number {
+  if (typeof v !== "number" || !Number.isFinite(v))
+    throw new GenerateError(`${keyword} must be a number`);
+  return v;
+}
+
+function int(v: unknown, keyword: string): number {
+  if (!Number.isInteger(v) || (v as number) < 0)
+    throw new GenerateError(`${keyword} must be a non-negative integer`);
+  return v as number;
+}
+
+/**
+ * Whether the zod schema emitted for `schema` may accept `undefined` (an absent key): one with
+ * no `type`, `enum` or `const` that would reject it. Errs on the side of true.
+ */
+function mayAcceptUndefined(schema: Schema, ctx: EmitContext, depth: number): boolean {
+  if (typeof schema !== "object") return schema;
+  if ("type" in schema || "enum" in schema || "const" in schema) return false;
+  if (typeof schema.$ref === "string" && depth === 0) {
+    // Only the target's own keywords: its nested $refs are relative to its own file.
+    if (!mayAcceptUndefined(ctx.ref(schema.$ref).schema, ctx, 1)) return false;
+  }
+  if (Array.isArray(schema.allOf)) {
+    if ((schema.allOf as Schema[]).some((a) => !mayAcceptUndefined(a, ctx, depth + 1)))
+      return false;
+  }
+  return true;
+}
+
+function objectSchema(
+  s: Record<string, unknown>,
+  ctx: EmitContext,
+  indent: string,
+): Emitted & { pre: string[] } {
   const props = (s.properties ?? {}) as Record<string, Schema>;
   const req = (s.required ?? []) as string[];
   const inner = `${indent}  `;
@@ -381,8 +443,8 @@ function objectSchema(s: Record<string, unknown>, ctx: EmitContext, indent: stri
     }
     const p = emit(props[key] as Schema, ctx, inner);
     const isReq = req.includes(key);
-    // zod treats a key whose schema accepts undefined as optional; ajv's `required` does not.
-    if (isReq && p.any) extraRequired.push(key);
+    // zod lets an absent key pass when its schema accepts undefined; ajv's `required` does not.
+    if (isReq && mayAcceptUndefined(props[key] as Schema, ctx, 0)) extraRequired.push(key);
     shape.push(`${js(key)}: ${p.code}${isReq ? "" : ".optional()"}`);
     fields.push(
       `${jsdoc(props[key] as Schema, inner)}${inner}${tsKey(key)}${isReq ? "" : "?"}: ${p.ts};`,
@@ -408,14 +470,17 @@ function objectSchema(s: Record<string, unknown>, ctx: EmitContext, indent: stri
   }
   const checks: string[] = [];
   if (extraRequired.length) checks.push(`rt.required(${js(extraRequired)})`);
+  // zod's catchall skips an own "__proto__" key; ajv checks it like any other key.
+  if (typeof ap === "object" && ap !== null)
+    checks.push(`rt.protoKey(${emit(ap as Schema, ctx, inner).code})`);
   if (s.propertyNames !== undefined)
     checks.push(`rt.propertyNames(${emit(s.propertyNames as Schema, ctx, inner).code})`);
   if (s.dependentRequired !== undefined)
     checks.push(`rt.dependentRequired(${js(s.dependentRequired)})`);
   if (s.minProperties !== undefined || s.maxProperties !== undefined) {
     checks.push(
-      `rt.propertyCount(${Number(s.minProperties ?? 0)}, ${s.maxProperties === undefined ? "Infinity" : Number(s.maxProperties)})`,
+      `rt.propertyCount(${int(s.minProperties ?? 0, "minProperties")}, ${s.maxProperties === undefined ? "Infinity" : int(s.maxProperties, "maxProperties")})`,
     );
   }
-  return { code: checks.reduce((acc, c) => `${acc}.superRefine(${c})`, code), ts, any: false };
+  return { code, ts, any: false, pre: checks };
 }
