@@ -231,6 +231,26 @@ const systemInventory = fc
   })
   .map(({ base, ...rest }) => ({ ...structuredClone(base), ...rest }));
 
+const profile = fc
+  .record({
+    entry: catalogEntry,
+    metadataId: fc.constantFrom("md-1", "md-101001-000001", "元数据𠮷"),
+    localCatalogCode: fc.constantFrom("EX-2024-0001", "EX-1999-9999"),
+    steward: fc.option(
+      fc.constantFrom(
+        { name: "李四", phone: "0531-86123456" },
+        { name: "王五", organization: "示例中心", email: "wangwu@example.cn" },
+      ),
+      { nil: undefined },
+    ),
+    divisionCode: fc.option(fc.constantFrom("370102", "440305"), { nil: undefined }),
+  })
+  .map(({ entry, metadataId, localCatalogCode, steward, divisionCode }) => ({
+    ...entry,
+    metadataId,
+    extensions: { EXAMPLE: { localCatalogCode, steward, divisionCode } },
+  }));
+
 // ---- mutations ----------------------------------------------------------------------------
 
 type Mutation = (r: Rec, required: readonly string[]) => Rec;
@@ -278,6 +298,14 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     (r) => ({ ...r, networks: ["互联网", "互联网"] }),
     (r) => ({ ...r, extensions: { lower: {} } }),
     (r) => ({ ...r, city: "广州市" }),
+    (r) => ({ ...r, extensions: { EXAMPLE: { localCatalogCode: "EX-24-1" } } }),
+    (r) => ({
+      ...r,
+      extensions: withRawKey({ EXAMPLE: { localCatalogCode: "EX-2024-0001" } }, '"__proto__": 1'),
+    }),
+    (r) => ({ ...r, metadataId: undefined }),
+    (r) => ({ ...r, sex: "3" }),
+    (r) => ({ ...r, ethnicity: "99" }),
     () => [] as unknown as Rec,
     () => "not an object" as unknown as Rec,
   ),
@@ -312,7 +340,7 @@ function json(r: unknown): unknown {
   return JSON.parse(JSON.stringify(r) ?? "null") as unknown;
 }
 
-const RUNS = 1500;
+const RUNS = 2000;
 const generators: [string, fc.Arbitrary<Rec>, readonly string[]][] = [
   ["person", person, ["name"]],
   ["address", address as fc.Arbitrary<Rec>, ["divisionCode"]],
@@ -321,6 +349,11 @@ const generators: [string, fc.Arbitrary<Rec>, readonly string[]][] = [
     "catalog-entry",
     catalogEntry as fc.Arbitrary<Rec>,
     ["name", "classification", "sharing", "items", "format"],
+  ],
+  [
+    "profiles/example-profile",
+    profile as fc.Arbitrary<Rec>,
+    ["name", "classification", "sharing", "metadataId", "extensions"],
   ],
   [
     "system-inventory",

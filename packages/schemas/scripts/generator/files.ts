@@ -413,11 +413,11 @@ class Generator {
     const all = body.join("\n");
     const src = this.opts.srcImport;
     const head: string[] = [header(`${this.opts.sourceLabel}/${spec.name}.schema.json`)];
-    if (all.includes("z.")) head.push('import { z } from "zod";\n');
+    if (/\bz\./.test(all)) head.push('import { z } from "zod";\n');
     if (/\bgovexFormats[.[]/.test(all))
       head.push(`import { govexFormats } from "${src}/formats.js";\n`);
-    if (all.includes("govexRules[")) head.push(`import { govexRules } from "${src}/rules.js";\n`);
-    if (all.includes("rt.")) head.push(`import * as rt from "${src}/zod-runtime.js";\n`);
+    if (/\bgovexRules\[/.test(all)) head.push(`import { govexRules } from "${src}/rules.js";\n`);
+    if (/\brt\./.test(all)) head.push(`import * as rt from "${src}/zod-runtime.js";\n`);
     for (const m of [...imports.keys()].sort()) {
       const list = [...(imports.get(m) as Set<string>)].sort((a, b) => {
         const ka = a.replace(/^type /, "");
@@ -559,9 +559,16 @@ const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 const biomeBin = join(repoRoot, "node_modules/@biomejs/biome/bin/biome");
 
 /** Format TypeScript with the repository's Biome settings, so `biome format` leaves it unchanged. */
+/** Biome's output per input, for the process: tests generate the same files several times. */
+const formatted = new Map<string, string>();
+
 export function biomeFormat(name: string, content: string): string {
+  const key = `${name}\0${content}`;
+  const cached = formatted.get(key);
+  if (cached !== undefined) return cached;
+  let out: string;
   try {
-    return execFileSync(
+    out = execFileSync(
       process.execPath,
       [biomeBin, "format", `--stdin-file-path=generated-${name}`],
       {
@@ -576,4 +583,6 @@ export function biomeFormat(name: string, content: string): string {
     const err = e as { stderr?: string; message: string };
     throw new GenerateError(`biome could not format ${name}: ${err.stderr || err.message}`);
   }
+  formatted.set(key, out);
+  return out;
 }
