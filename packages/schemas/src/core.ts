@@ -13,3 +13,4 @@ export * from "./identifiers/uscc.js";
 export type { CheckIssue, CheckResult, Lang, Severity } from "./issues.js";
 export * from "./locale/index.js";
 export * from "./rules.js";
+export * from "./spec-vocabulary.js";

@@ -15,6 +15,7 @@ import { generateFiles, readSpecs } from "../scripts/generator/files.js";
 import { syncGenerated } from "../scripts/generator/sync.js";
 import { govexFormats } from "../src/formats.js";
 import { govexRules } from "../src/rules.js";
+import { SPEC_ANNOTATION_KEYWORDS } from "../src/spec-vocabulary.js";
 import * as fixtures from "./generator-fixtures/__snapshots__/index.js";
 
 const specDir = fileURLToPath(new URL("./generator-fixtures/specs", import.meta.url));
@@ -125,15 +126,7 @@ describe("generation errors", () => {
 function makeAjv() {
   // As @govex/validator configures it (AJV_OPTIONS): strict, allErrors, unicode patterns.
   const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true });
-  ajv.addVocabulary([
-    "x-title-en",
-    "x-description-en",
-    "x-version",
-    "x-enum-labels",
-    "x-standard",
-    "x-govex-rules",
-    "x-examples-invalid",
-  ]);
+  ajv.addVocabulary([...SPEC_ANNOTATION_KEYWORDS]);
   for (const [name, f] of Object.entries(govexFormats)) {
     ajv.addFormat(name, { type: "string", validate: f.validate });
   }

@@ -8,6 +8,7 @@ import { GenerateError } from "../scripts/generator/emit.js";
 import { generateFiles, readSpecs } from "../scripts/generator/files.js";
 import { govexFormats } from "../src/formats.js";
 import * as generated from "../src/generated/index.js";
+import { SPEC_ANNOTATION_KEYWORDS } from "../src/spec-vocabulary.js";
 
 const specDir = fileURLToPath(new URL("../../../specs/data/v1", import.meta.url));
 const outDir = fileURLToPath(new URL("../src/generated/", import.meta.url));
@@ -20,15 +21,7 @@ function makeAjv() {
     strictTypes: false,
     allErrors: true,
   });
-  ajv.addVocabulary([
-    "x-title-en",
-    "x-description-en",
-    "x-version",
-    "x-enum-labels",
-    "x-standard",
-    "x-govex-rules",
-    "x-examples-invalid",
-  ]);
+  ajv.addVocabulary([...SPEC_ANNOTATION_KEYWORDS]);
   for (const [name, f] of Object.entries(govexFormats)) {
     ajv.addFormat(name, { type: "string", validate: f.validate });
   }

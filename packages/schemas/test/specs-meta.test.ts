@@ -11,20 +11,13 @@ import { fileURLToPath } from "node:url";
 import Ajv2020Module from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { govexFormats } from "../src/formats.js";
+import { SPEC_ANNOTATION_KEYWORDS } from "../src/spec-vocabulary.js";
 
 const SPEC_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../../specs/data/v1");
 const ID_BASE = "https://govex.dev/specs/data/v1/";
 const DIALECT = "https://json-schema.org/draft/2020-12/schema";
 
-const ANNOTATIONS = [
-  "x-title-en",
-  "x-description-en",
-  "x-version",
-  "x-enum-labels",
-  "x-standard",
-  "x-govex-rules",
-  "x-examples-invalid",
-] as const;
+const ANNOTATIONS = SPEC_ANNOTATION_KEYWORDS;
 
 // contract.md, "Keywords used by specs are limited to".
 const ALLOWED_KEYWORDS = new Set<string>([
