@@ -3,7 +3,7 @@
  * number here is synthetic: birth years 1900–1909 and made-up names, so that no identifier is
  * likely to belong to a living person. Deliberate errors are listed in data/expected.json.
  *
- * Usage: pnpm --filter @govex/example-demo-data make-data
+ * Usage: pnpm --filter @govex/example-demo-data make-data [output directory, default data/]
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -14,7 +14,8 @@ import {
   usccCheckCharacter,
 } from "@govex/schemas";
 
-const dataDir = join(dirname(fileURLToPath(import.meta.url)), "..", "data");
+const here = dirname(fileURLToPath(import.meta.url));
+const dataDir = process.argv[2] ?? join(here, "..", "data");
 
 // mulberry32: a tiny seeded PRNG, so the data set is the same on every machine.
 let seed = 20171201;
@@ -165,7 +166,7 @@ writeFileSync(join(dataDir, "legal-entities-gbk.csv"), encodeGbk(csv));
 const spec = (name: string) =>
   JSON.parse(
     readFileSync(
-      join(dataDir, "..", "..", "..", "specs", "data", "v1", `${name}.schema.json`),
+      join(here, "..", "..", "..", "specs", "data", "v1", `${name}.schema.json`),
       "utf8",
     ),
   ) as { examples: Record<string, unknown>[] };

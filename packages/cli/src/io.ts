@@ -23,6 +23,16 @@ export function useColor(stream: { isTTY?: boolean }, env: CliIo["env"]): boolea
   return stream.isTTY === true && !env.NO_COLOR && env.TERM !== "dumb";
 }
 
+// C0 and C1 control characters, DEL and the Unicode line separators: values quoted in messages
+// come from the input, and must not move the cursor, recolour the terminal or break a line.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: this regex exists to neutralise them
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** Shows control characters as visible escapes (`\u001b`), so one issue stays one line. */
+export function printable(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** A usage error: exit code 2 with a one-line message in both languages' choice. */
 export class UsageError extends Error {
   constructor(readonly messages: Record<Lang, string>) {

@@ -2,7 +2,7 @@ import { builtinSpecList, GovexValidatorError, type Lang } from "@govex/validato
 import pkg from "../package.json" with { type: "json" };
 import { parseValidateArgs, validateCommand } from "./commands/validate.js";
 import { helpText } from "./help.js";
-import { type CliIo, defaultLang, processIo, UsageError } from "./io.js";
+import { type CliIo, defaultLang, printable, processIo, UsageError } from "./io.js";
 
 /**
  * Runs the govex CLI with `argv` (without node and the script) and returns the exit code.
@@ -12,14 +12,17 @@ import { type CliIo, defaultLang, processIo, UsageError } from "./io.js";
  * const code = await run(["validate", "people.ndjson", "--schema", "person", "--format", "json"]);
  */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const langFlag = argv.indexOf("--lang");
-  const lang: Lang =
-    argv[langFlag + 1] === "en" ? "en" : langFlag >= 0 ? "zh-CN" : defaultLang(io.env);
+  const lang = langOf(argv, io.env);
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    if (command === undefined) {
+      // No command is a usage error: the help goes to stderr, stdout stays empty.
+      io.stderr.write(helpText(lang));
+      return 2;
+    }
+    if (command === "--help" || command === "-h" || command === "help") {
       io.stdout.write(helpText(lang));
-      return command === undefined ? 2 : 0;
+      return 0;
     }
     if (command === "--version" || command === "-v") {
       io.stdout.write(`${pkg.version}\n`);
@@ -39,20 +42,31 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     });
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`govex: ${err.messages[lang]}\n`);
+      io.stderr.write(`govex: ${printable(err.messages[lang])}\n`);
       return 2;
     }
     if (err instanceof GovexValidatorError) {
-      io.stderr.write(`govex: ${err.messages[lang]}\n`);
+      io.stderr.write(`govex: ${printable(err.messages[lang])}\n`);
       return 2;
     }
     // A bug, not bad input: one line, and the stack only when asked for.
     io.stderr.write(
-      `govex: ${lang === "en" ? "internal error" : "内部错误"}: ${(err as Error)?.message ?? String(err)}\n`,
+      `govex: ${lang === "en" ? "internal error" : "内部错误"}: ${printable((err as Error)?.message ?? String(err))}\n`,
     );
     if (io.env.GOVEX_DEBUG) io.stderr.write(`${(err as Error)?.stack ?? ""}\n`);
     return 2;
   }
+}
+
+/** The language of messages: `--lang en` / `--lang=en` wins, then the locale (see defaultLang). */
+function langOf(argv: string[], env: CliIo["env"]): Lang {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") break;
+    const value = arg === "--lang" ? argv[i + 1] : arg.startsWith("--lang=") ? arg.slice(7) : null;
+    if (value !== null) return value === "en" ? "en" : "zh-CN";
+  }
+  return defaultLang(env);
 }
 
 function listSchemas(io: CliIo, lang: Lang): number {

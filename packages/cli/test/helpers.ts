@@ -17,12 +17,13 @@ export const demoData = join(
 export async function cli(
   argv: string[],
   env: Record<string, string | undefined> = {},
+  tty = false,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    stdout: { write: (s: string) => (stdout += s), isTTY: tty },
+    stderr: { write: (s: string) => (stderr += s), isTTY: tty },
     env: { LANG: "C.UTF-8", ...env },
   };
   const code = await run(argv, io);

@@ -40,6 +40,7 @@ describe("govex validate: reports", () => {
     ["json", "zh-CN"],
     ["json", "en"],
     ["junit", "zh-CN"],
+    ["junit", "en"],
   ])("%s report in %s matches its fixture", async (format, lang) => {
     const { stdout } = await cli([
       "validate",

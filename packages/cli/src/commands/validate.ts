@@ -9,7 +9,7 @@ import {
   type Lang,
   validateFile,
 } from "@govex/validator";
-import { type CliIo, UsageError, useColor } from "../io.js";
+import { type CliIo, printable, UsageError, useColor } from "../io.js";
 import { renderJson } from "../output/json.js";
 import { renderJunit } from "../output/junit.js";
 import { renderText } from "../output/text.js";
@@ -46,11 +46,7 @@ export function parseValidateArgs(argv: string[], lang: Lang): ValidateArgs {
   try {
     parsed = parse(argv);
   } catch (err) {
-    const reason = (err as Error).message;
-    throw new UsageError({
-      "zh-CN": `参数错误：${reason}。运行 govex validate --help 查看用法。`,
-      en: `bad arguments: ${reason}. Run govex validate --help for usage.`,
-    });
+    throw argumentError(err as Error & { code?: string });
   }
   const v = parsed.values;
   const chosenLang = v.lang === undefined ? lang : oneOf("lang", v.lang, ["zh-CN", "en"] as const);
@@ -88,6 +84,25 @@ export function parseValidateArgs(argv: string[], lang: Lang): ValidateArgs {
     encoding: oneOf("encoding", v.encoding ?? "auto", ENCODINGS),
     inputFormat: oneOf("input-format", v["input-format"] ?? "auto", INPUT_FORMATS),
   };
+}
+
+/** node:util parseArgs errors, reworded in the user's language with the option they name. */
+function argumentError(err: Error & { code?: string }): UsageError {
+  const option = /'(?:-\w, )?(--?[^' ]+)/.exec(err.message)?.[1] ?? "";
+  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION")
+    return new UsageError({
+      "zh-CN": `未知选项「${option}」。运行 govex validate --help 查看可用选项。`,
+      en: `unknown option "${option}": run govex validate --help for the options.`,
+    });
+  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE")
+    return new UsageError({
+      "zh-CN": `选项 ${option} 缺少取值。请在其后给出取值，如 ${option} <值>；运行 govex validate --help 查看用法。`,
+      en: `option ${option} needs a value: write ${option} <value>; run govex validate --help for usage.`,
+    });
+  return new UsageError({
+    "zh-CN": `参数错误：${err.message}。运行 govex validate --help 查看用法。`,
+    en: `bad arguments: ${err.message}. Run govex validate --help for usage.`,
+  });
 }
 
 function parse(argv: string[]) {
@@ -148,7 +163,7 @@ export async function validateCommand(args: ValidateArgs, io: CliIo): Promise<nu
   );
   if (run.failures.length > 0) {
     // Unreadable input is a usage problem (exit 2); say so on stderr too, whatever the format.
-    for (const f of run.failures) io.stderr.write(`govex: ${f.message}\n`);
+    for (const f of run.failures) io.stderr.write(`govex: ${printable(f.message)}\n`);
     return 2;
   }
   return run.reports.some((r) => r.invalid > 0) ? 1 : 0;
@@ -159,7 +174,7 @@ function validateOne(
   validator: Awaited<ReturnType<typeof getValidator>>,
   args: ValidateArgs,
   budget: number,
-  onProgress: (bytes: number) => void,
+  onProgress: (bytes: number, records?: number) => void,
 ): Promise<FileReport> {
   return validateFile(file, validator, {
     lang: args.lang,

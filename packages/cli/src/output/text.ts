@@ -1,4 +1,5 @@
 import type { ValidationIssue } from "@govex/validator";
+import { printable } from "../io.js";
 import { totals, type ValidateRun } from "./types.js";
 
 const STRINGS = {
@@ -36,7 +37,7 @@ export function renderText(run: ValidateRun, color: boolean): string {
   const dim = paint(color, 2);
   const out: string[] = [];
   for (const r of run.reports) {
-    const head = s.file(r.file, r.records, r.valid, r.invalid, r.format, r.encoding);
+    const head = s.file(printable(r.file), r.records, r.valid, r.invalid, r.format, r.encoding);
     out.push(r.invalid === 0 ? green(head) : red(head));
     for (const i of r.issues)
       out.push(`  ${issueLine(r.file, i, s, i.severity === "warning" ? yellow : red, dim)}`);
@@ -55,8 +56,8 @@ function issueLine(
   tone: (x: string) => string,
   dim: (x: string) => string,
 ): string {
-  const where = i.line === undefined ? file : `${file}:${i.line}`;
+  const where = printable(i.line === undefined ? file : `${file}:${i.line}`);
   const which = i.record === 0 ? s.fileLevel : s.record(i.record);
   const severity = i.severity === "warning" ? ` ${s.warning}` : "";
-  return `${dim(where)} ${which} ${i.path || "/"} ${tone(i.code)}${severity} ${i.message}`;
+  return `${dim(where)} ${which} ${printable(i.path || "/")} ${tone(printable(i.code))}${severity} ${printable(i.message)}`;
 }
