@@ -16,6 +16,7 @@
 
 import { govexFormats } from "../../src/formats.js";
 import { govexRules } from "../../src/rules.js";
+import { SPEC_ANNOTATION_KEYWORDS } from "../../src/spec-vocabulary.js";
 
 export type Schema = boolean | Record<string, unknown>;
 
@@ -42,7 +43,8 @@ export interface Emitted {
 /** The formats a spec may use: exactly those of govexFormats, which ajv registers too. */
 export const FORMATS: ReadonlySet<string> = new Set(Object.keys(govexFormats));
 
-const ANNOTATIONS = new Set([
+/** JSON Schema keywords that annotate and never validate (JSON Schema 2020-12 Validation §9, Core §8). */
+export const NON_VALIDATION_KEYWORDS: ReadonlySet<string> = new Set([
   "$schema",
   "$id",
   "$comment",
@@ -54,12 +56,12 @@ const ANNOTATIONS = new Set([
   "deprecated",
   "readOnly",
   "writeOnly",
-  "x-title-en",
-  "x-description-en",
-  "x-version",
-  "x-enum-labels",
-  "x-standard",
-  "x-examples-invalid",
+]);
+
+// x-govex-rules is the one govex annotation that validates (through govexRules).
+const ANNOTATIONS = new Set([
+  ...NON_VALIDATION_KEYWORDS,
+  ...SPEC_ANNOTATION_KEYWORDS.filter((k) => k !== "x-govex-rules"),
 ]);
 const STRING_KW = ["minLength", "maxLength", "pattern", "format"];
 const NUMBER_KW = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"];

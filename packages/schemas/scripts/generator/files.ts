@@ -14,7 +14,14 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type EmitContext, emit, GenerateError, jsdoc, type Schema } from "./emit.js";
+import {
+  type EmitContext,
+  emit,
+  GenerateError,
+  jsdoc,
+  NON_VALIDATION_KEYWORDS,
+  type Schema,
+} from "./emit.js";
 
 export interface GenerateOptions {
   /** Import path from the generated modules to src/ (formats.js, rules.js, zod-runtime.js). */
@@ -81,22 +88,9 @@ export function pascal(s: string): string {
     .join("");
 }
 
-const NON_VALIDATION = new Set([
-  "$schema",
-  "$id",
-  "$comment",
-  "$defs",
-  "title",
-  "description",
-  "examples",
-  "default",
-  "deprecated",
-  "readOnly",
-  "writeOnly",
-]);
 const hasValidation = (s: Record<string, unknown>): boolean =>
   Object.keys(s).some(
-    (k) => (!k.startsWith("x-") || k === "x-govex-rules") && !NON_VALIDATION.has(k),
+    (k) => (!k.startsWith("x-") || k === "x-govex-rules") && !NON_VALIDATION_KEYWORDS.has(k),
   );
 
 /** Global names a generated type must not shadow. */
