@@ -1,0 +1,345 @@
+import { randomBytes } from "node:crypto";
+import {
+  SIGNATURE_ALGORITHMS,
+  type SignatureAlgorithm,
+  type Signer,
+  type Verifier,
+} from "./algorithms.js";
+import { fieldValue } from "./http-message.js";
+import { type SecurityCode, type SecurityLocale, securityMessage } from "./messages.js";
+import type { NonceStore } from "./nonce-store.js";
+import { SignatureBaseError, type SignatureContext, signatureBase } from "./signature-base.js";
+import {
+  type BareItem,
+  type InnerList,
+  type Item,
+  isInnerList,
+  type Parameters,
+  parseDictionary,
+  parseItem,
+  StructuredFieldError,
+  serializeItem,
+  serializeMember,
+} from "./structured-fields.js";
+
+/** Looks up the verifier for a `keyid` (the exchange node's member registry, a JWKS cache, an HSM…). */
+export type KeyResolver = (keyId: string) => Verifier | undefined | Promise<Verifier | undefined>;
+
+export interface CreateSignatureOptions {
+  signer: Signer;
+  /** The signature's label in the Signature and Signature-Input dictionaries. */
+  label: string;
+  /** Covered components as identifiers (`"@method"`, `"@query-param";name="x"`) or items. */
+  components: readonly (string | Item)[];
+  /** `created` in seconds since the epoch; defaults to now. Pass `null` to omit. */
+  created?: number | null;
+  /** `expires` in seconds since the epoch. */
+  expires?: number;
+  nonce?: string;
+  tag?: string;
+  /** Add the `alg` parameter (RFC 9421 §2.3 makes it optional; the key usually implies it). */
+  includeAlg?: boolean;
+  /**
+   * The signature parameters exactly, in order, replacing the options above (for
+   * reproducing a given Signature-Input; the order is part of the signed base).
+   */
+  parameters?: Parameters;
+}
+
+export interface CreatedSignature {
+  label: string;
+  /** One Signature-Input dictionary member: `label=(…);created=…`. */
+  signatureInput: string;
+  /** One Signature dictionary member: `label=:base64:`. */
+  signature: string;
+  /** The signature base that was signed (RFC 9421 §2.5), for logs and debugging. */
+  base: string;
+}
+
+const MAX_FIELD_LENGTH = 16 * 1024;
+const encoder = new TextEncoder();
+
+function toItem(component: string | Item): Item {
+  return typeof component === "string" ? parseItem(component) : component;
+}
+
+/** Seconds since the epoch. */
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** A fresh 128-bit nonce, base64url. */
+export function generateNonce(): string {
+  return randomBytes(16).toString("base64url");
+}
+
+// RFC 9421 §2.3: created, expires, nonce, keyid, alg, tag, in that order.
+function defaultParameters(options: CreateSignatureOptions): Parameters {
+  const params: Parameters = new Map();
+  const created = options.created === undefined ? nowSeconds() : options.created;
+  if (created !== null) params.set("created", created);
+  if (options.expires !== undefined) params.set("expires", options.expires);
+  if (options.nonce !== undefined) params.set("nonce", options.nonce);
+  params.set("keyid", options.signer.keyId);
+  if (options.includeAlg) params.set("alg", options.signer.algorithm);
+  if (options.tag !== undefined) params.set("tag", options.tag);
+  return params;
+}
+
+/**
+ * Sign a message (RFC 9421 §3.1): build the signature parameters and the
+ * signature base, sign it, and return the two dictionary members to add.
+ *
+ * @example
+ * const sig = await createSignature(
+ *   { message: { method: "POST", url: "https://node.example/v1/catalog", headers } },
+ *   { signer, label: "govex", components: ["@method", "@target-uri", "content-digest"] },
+ * );
+ * headers["signature-input"] = sig.signatureInput;
+ * headers.signature = sig.signature;
+ */
+export async function createSignature(
+  context: SignatureContext,
+  options: CreateSignatureOptions,
+): Promise<CreatedSignature> {
+  const params = options.parameters ?? defaultParameters(options);
+  const inner: InnerList = { items: options.components.map(toItem), params };
+  const base = signatureBase(inner, context);
+  const signature = await options.signer.sign(encoder.encode(base));
+  return {
+    label: options.label,
+    signatureInput: `${options.label}=${serializeMember(inner)}`,
+    signature: `${options.label}=:${Buffer.from(signature).toString("base64")}:`,
+    base,
+  };
+}
+
+export interface VerifySignatureOptions {
+  keys: KeyResolver | ReadonlyMap<string, Verifier>;
+  /** Verify the signature with this label; otherwise the first one with `tag`, or the first one. */
+  label?: string;
+  tag?: string;
+  /** Component identifiers that must be covered, e.g. `"@method"`, `"content-digest"`. */
+  required?: readonly string[];
+  /** Seconds since the epoch; defaults to the clock. */
+  now?: number;
+  /** Refuse signatures whose `created` is older than this many seconds (default 300). */
+  maxAge?: number;
+  /** Tolerated clock difference in seconds (default 30). */
+  clockSkew?: number;
+  /** With a store, a nonce is required and may be used once (RFC 9421 §7.2.2). */
+  nonces?: NonceStore;
+  locale?: SecurityLocale;
+}
+
+export interface VerifiedSignature {
+  ok: true;
+  label: string;
+  keyId: string;
+  algorithm: SignatureAlgorithm;
+  created?: number;
+  expires?: number;
+  nonce?: string;
+  tag?: string;
+  /** The covered component identifiers, serialized. */
+  covered: string[];
+}
+
+export interface SignatureFailure {
+  ok: false;
+  code: SecurityCode;
+  message: string;
+  detail: string;
+  label?: string;
+  keyId?: string;
+}
+
+export type SignatureVerification = VerifiedSignature | SignatureFailure;
+
+function fail(
+  code: SecurityCode,
+  detail: string,
+  locale: SecurityLocale | undefined,
+  extra: { label?: string; keyId?: string } = {},
+): SignatureFailure {
+  return { ok: false, code, message: securityMessage(code, locale), detail, ...extra };
+}
+
+function optional<T extends BareItem>(
+  params: Parameters,
+  name: string,
+  type: "number" | "string",
+): T | undefined | Error {
+  const value = params.get(name);
+  if (value === undefined) return undefined;
+  if (typeof value !== type || (type === "number" && !Number.isInteger(value))) {
+    return new Error(`${name} must be ${type === "number" ? "an integer" : "a string"}`);
+  }
+  return value as T;
+}
+
+async function resolveKey(
+  keys: VerifySignatureOptions["keys"],
+  keyId: string,
+): Promise<Verifier | undefined> {
+  return typeof keys === "function" ? await keys(keyId) : keys.get(keyId);
+}
+
+/**
+ * Verify one signature of a message (RFC 9421 §3.2), checking in order: the
+ * fields parse; the required components are covered; `created`/`expires` are in
+ * the window; the key is known and its algorithm agrees with `alg`; the nonce is
+ * fresh; the signature verifies. Returns data, never throws for bad input.
+ */
+export async function verifySignature(
+  context: SignatureContext,
+  options: VerifySignatureOptions,
+): Promise<SignatureVerification> {
+  const { locale } = options;
+  const headers = context.message.headers;
+  const inputField = fieldValue(headers, "signature-input");
+  const signatureField = fieldValue(headers, "signature");
+  if (inputField === undefined || signatureField === undefined) {
+    return fail("signature_missing", "Signature-Input or Signature is absent", locale);
+  }
+  if (inputField.length > MAX_FIELD_LENGTH || signatureField.length > MAX_FIELD_LENGTH) {
+    return fail("signature_malformed", "signature fields are too long", locale);
+  }
+  let inputs: ReturnType<typeof parseDictionary>;
+  let signatures: ReturnType<typeof parseDictionary>;
+  try {
+    inputs = parseDictionary(inputField);
+    signatures = parseDictionary(signatureField);
+  } catch (error) {
+    if (error instanceof StructuredFieldError)
+      return fail("signature_malformed", error.message, locale);
+    throw error;
+  }
+
+  let label = options.label;
+  if (label === undefined) {
+    for (const [name, member] of inputs) {
+      if (
+        options.tag === undefined ||
+        (isInnerList(member) && member.params.get("tag") === options.tag)
+      ) {
+        label = name;
+        break;
+      }
+    }
+  }
+  const input = label === undefined ? undefined : inputs.get(label);
+  const signature = label === undefined ? undefined : signatures.get(label);
+  if (label === undefined || !input || !signature) {
+    return fail(
+      "signature_missing",
+      `no signature labelled ${options.label ?? options.tag ?? "(any)"}`,
+      locale,
+    );
+  }
+  if (!isInnerList(input) || input.items.some((item) => typeof item.value !== "string")) {
+    return fail(
+      "signature_malformed",
+      `Signature-Input ${label} is not an inner list of strings`,
+      locale,
+      { label },
+    );
+  }
+  if (isInnerList(signature) || !(signature.value instanceof Uint8Array)) {
+    return fail("signature_malformed", `Signature ${label} is not a byte sequence`, locale, {
+      label,
+    });
+  }
+
+  const created = optional<number>(input.params, "created", "number");
+  const expires = optional<number>(input.params, "expires", "number");
+  const keyId = optional<string>(input.params, "keyid", "string");
+  const alg = optional<string>(input.params, "alg", "string");
+  const nonce = optional<string>(input.params, "nonce", "string");
+  const tag = optional<string>(input.params, "tag", "string");
+  for (const value of [created, expires, keyId, alg, nonce, tag]) {
+    if (value instanceof Error)
+      return fail("signature_malformed", value.message, locale, { label });
+  }
+  if (typeof keyId !== "string")
+    return fail("signature_malformed", "keyid is required", locale, { label });
+  const where = { label, keyId };
+
+  const covered = input.items.map(serializeItem);
+  for (const component of options.required ?? []) {
+    if (!covered.includes(component))
+      return fail("signature_not_covered", `${component} is not covered`, locale, where);
+  }
+
+  // RFC 9421 §3.2.1 (expiration) and §7.2.2 (replay): bound the validity window.
+  const now = options.now ?? nowSeconds();
+  const skew = options.clockSkew ?? 30;
+  const maxAge = options.maxAge ?? 300;
+  if (typeof created !== "number")
+    return fail("signature_malformed", "created is required", locale, where);
+  if (created > now + skew)
+    return fail("signature_created_in_future", `created ${created} > now ${now}`, locale, where);
+  if (typeof expires === "number" && expires < now - skew) {
+    return fail("signature_expired", `expired at ${expires}, now ${now}`, locale, where);
+  }
+  if (now - created > maxAge + skew)
+    return fail("signature_too_old", `created ${created} is older than ${maxAge}s`, locale, where);
+
+  const verifier = await resolveKey(options.keys, keyId);
+  if (!verifier) return fail("signature_unknown_key", `keyid ${keyId} is not known`, locale, where);
+  if (typeof alg === "string" && alg !== verifier.algorithm) {
+    const known = (SIGNATURE_ALGORITHMS as readonly string[]).includes(alg);
+    return fail(
+      "signature_algorithm_mismatch",
+      `alg ${alg}${known ? "" : " (unknown)"} but key is ${verifier.algorithm}`,
+      locale,
+      where,
+    );
+  }
+
+  let base: string;
+  try {
+    base = signatureBase(input, context);
+  } catch (error) {
+    if (error instanceof SignatureBaseError) return fail(error.code, error.message, locale, where);
+    if (error instanceof StructuredFieldError || error instanceof TypeError) {
+      return fail("signature_component_invalid", (error as Error).message, locale, where);
+    }
+    throw error;
+  }
+  if (!(await verifier.verify(encoder.encode(base), signature.value))) {
+    return fail(
+      "signature_invalid",
+      "the signature does not match the signature base",
+      locale,
+      where,
+    );
+  }
+
+  // Claim the nonce only after the signature verifies, so forged requests cannot burn nonces.
+  if (options.nonces) {
+    if (typeof nonce !== "string" || nonce.length === 0)
+      return fail("signature_nonce_missing", "nonce is required", locale, where);
+    const until = (typeof expires === "number" ? expires : created + maxAge) + skew;
+    if (!(await options.nonces.claim(keyId, nonce, until))) {
+      return fail("signature_replayed", `nonce ${nonce} was used before`, locale, where);
+    }
+  }
+
+  return {
+    ok: true,
+    label,
+    keyId,
+    algorithm: verifier.algorithm,
+    covered,
+    ...(created === undefined ? {} : { created }),
+    ...(typeof expires === "number" ? { expires } : {}),
+    ...(typeof nonce === "string" ? { nonce } : {}),
+    ...(typeof tag === "string" ? { tag } : {}),
+  };
+}
+
+/** Add a member to a dictionary field's current value (for a message that already carries signatures). */
+export function appendDictionaryMember(current: string | undefined, member: string): string {
+  return current === undefined || current === "" ? member : `${current}, ${member}`;
+}
