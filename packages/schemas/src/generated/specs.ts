@@ -1992,6 +1992,153 @@ export const dataSpecs = {
       },
     ],
   },
+  cloudevent: {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: "https://govex.dev/specs/data/v1/cloudevent.schema.json",
+    title: "变更事件(CloudEvents 1.0)",
+    description:
+      "信息资源变更事件,采用 CloudEvents 1.0 事件格式。交换节点以 HTTP 二进制模式投递:属性放在 ce- 前缀的请求头中,data 为请求体;本模式描述属性与数据的结构化(JSON)形式。",
+    "x-title-en": "Change event (CloudEvents 1.0)",
+    "x-description-en":
+      "A resource change event in the CloudEvents 1.0 format. The exchange node delivers it in HTTP binary mode (attributes in ce- headers, data as the body); this schema describes the attributes and data in structured (JSON) form.",
+    "x-version": "1.0.0",
+    "x-standard":
+      "CloudEvents 1.0.2 (CNCF) spec.md §3 context attributes; http-protocol-binding.md §3.1 binary mode",
+    type: "object",
+    required: ["specversion", "id", "source", "type"],
+    properties: {
+      specversion: {
+        title: "规范版本",
+        "x-title-en": "Spec version",
+        description: "CloudEvents 规范版本,固定为 1.0。",
+        "x-description-en": "The CloudEvents spec version, always 1.0.",
+        const: "1.0",
+      },
+      id: {
+        title: "事件标识",
+        "x-title-en": "Event id",
+        description: "事件标识;source 与 id 的组合唯一,订阅方据此去重。",
+        "x-description-en":
+          "Event id; source and id together are unique, and subscribers deduplicate by them.",
+        type: "string",
+        minLength: 1,
+        maxLength: 128,
+      },
+      source: {
+        title: "事件来源",
+        "x-title-en": "Source",
+        description:
+          "产生事件的服务路径(govex 要求绝对 URI),如 urn:govex:CN-370000/GOV/11370000MB1234562A/hukou。",
+        "x-description-en":
+          "The producing service's path (govex requires an absolute URI; CloudEvents allows a URI reference), e.g. urn:govex:CN-370000/GOV/11370000MB1234562A/hukou.",
+        type: "string",
+        format: "uri",
+        minLength: 1,
+        maxLength: 512,
+      },
+      type: {
+        title: "事件类型",
+        "x-title-en": "Type",
+        description: "事件类型,反向域名形式,如 dev.govex.record.updated。",
+        "x-description-en": "Event type in reverse-DNS form, e.g. dev.govex.record.updated.",
+        type: "string",
+        pattern: "^[a-z0-9]+(\\.[a-z0-9-]+)+$",
+        maxLength: 128,
+      },
+      subject: {
+        title: "事件主体",
+        "x-title-en": "Subject",
+        description: "事件涉及的对象,如信息资源代码或记录主键。",
+        "x-description-en": "What the event is about, e.g. the resource code or a record key.",
+        type: "string",
+        maxLength: 256,
+      },
+      time: {
+        title: "发生时间",
+        "x-title-en": "Time",
+        description: "事件发生时间(RFC 3339)。",
+        "x-description-en": "When the event happened (RFC 3339).",
+        type: "string",
+        format: "date-time",
+      },
+      datacontenttype: {
+        title: "数据类型",
+        "x-title-en": "Data content type",
+        description: "data 的媒体类型,通常为 application/json。",
+        "x-description-en": "Media type of data, usually application/json.",
+        type: "string",
+        maxLength: 128,
+      },
+      dataschema: {
+        title: "数据模式",
+        "x-title-en": "Data schema",
+        description: "data 所遵循的模式 URI。",
+        "x-description-en": "URI of the schema data follows.",
+        type: "string",
+        format: "uri",
+      },
+      data: {
+        title: "事件数据",
+        "x-title-en": "Data",
+        description: "事件数据,如变更后的记录或变更摘要。",
+        "x-description-en": "The event data, e.g. the changed record or a change summary.",
+      },
+    },
+    propertyNames: {
+      pattern: "^[a-z0-9]{1,20}$",
+    },
+    additionalProperties: {
+      description: "扩展属性(CloudEvents 1.0 §3.3),取值为字符串、整数或布尔值。",
+      "x-description-en":
+        "Extension attributes (CloudEvents 1.0 §3.3): strings, integers or booleans.",
+      anyOf: [
+        {
+          type: "string",
+        },
+        {
+          type: "integer",
+        },
+        {
+          type: "boolean",
+        },
+      ],
+    },
+    examples: [
+      {
+        specversion: "1.0",
+        id: "6f1c2a8e-9d3b-4c57-8f0e-1b2a3c4d5e6f",
+        source: "urn:govex:CN-370000/GOV/11370000MB1234562A/hukou",
+        type: "dev.govex.record.updated",
+        subject: "101001/000001",
+        time: "2026-03-01T08:00:00+08:00",
+        datacontenttype: "application/json",
+        data: {
+          key: "370102199003071234",
+          changed: ["domicile"],
+        },
+      },
+    ],
+    "x-examples-invalid": [
+      {
+        data: {
+          specversion: "0.3",
+          id: "1",
+          source: "urn:x",
+          type: "a.b",
+        },
+        codes: ["const"],
+      },
+      {
+        data: {
+          specversion: "1.0",
+          id: "1",
+          source: "urn:x",
+          type: "Created",
+        },
+        codes: ["pattern"],
+      },
+    ],
+  },
   "code-country": {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     $id: "https://govex.dev/specs/data/v1/code-country.schema.json",
@@ -6375,6 +6522,7 @@ export type SpecName = keyof typeof dataSpecs;
 export const dataSpecIds: Record<SpecName, string> = {
   address: "https://govex.dev/specs/data/v1/address.schema.json",
   "catalog-entry": "https://govex.dev/specs/data/v1/catalog-entry.schema.json",
+  cloudevent: "https://govex.dev/specs/data/v1/cloudevent.schema.json",
   "code-country": "https://govex.dev/specs/data/v1/code-country.schema.json",
   "code-ethnicity": "https://govex.dev/specs/data/v1/code-ethnicity.schema.json",
   "code-sex": "https://govex.dev/specs/data/v1/code-sex.schema.json",

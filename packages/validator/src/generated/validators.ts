@@ -3138,11 +3138,14 @@ return errors === 0;
 }
 validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const v_code_country = validate25;
-const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/code-country.schema.json","title":"国家和地区代码","description":"世界各国和地区名称代码的三位字母代码(GB/T 2659-2000,等同 ISO 3166-1 alpha-3),中国为 CHN。列表和标签由 specs/data/tools/generate-code-country.mjs 生成。","x-title-en":"Country and region code","x-description-en":"Three-letter codes of countries and regions (GB/T 2659-2000, equivalent to ISO 3166-1 alpha-3); China is CHN. The list and labels are produced by specs/data/tools/generate-code-country.mjs.","x-version":"1.0.0","x-standard":"GB/T 2659-2000 世界各国和地区名称代码 (ISO 3166-1)","type":"string","enum":["ABW","AFG","AGO","AIA","ALA","ALB","AND","ARE","ARG","ARM","ASM","ATA","ATF","ATG","AUS","AUT","AZE","BDI","BEL","BEN","BES","BFA","BGD","BGR","BHR","BHS","BIH","BLM","BLR","BLZ","BMU","BOL","BRA","BRB","BRN","BTN","BVT","BWA","CAF","CAN","CCK","CHE","CHL","CHN","CIV","CMR","COD","COG","COK","COL","COM","CPV","CRI","CUB","CUW","CXR","CYM","CYP","CZE","DEU","DJI","DMA","DNK","DOM","DZA","ECU","EGY","ERI","ESH","ESP","EST","ETH","FIN","FJI","FLK","FRA","FRO","FSM","GAB","GBR","GEO","GGY","GHA","GIB","GIN","GLP","GMB","GNB","GNQ","GRC","GRD","GRL","GTM","GUF","GUM","GUY","HKG","HMD","HND","HRV","HTI","HUN","IDN","IMN","IND","IOT","IRL","IRN","IRQ","ISL","ISR","ITA","JAM","JEY","JOR","JPN","KAZ","KEN","KGZ","KHM","KIR","KNA","KOR","KWT","LAO","LBN","LBR","LBY","LCA","LIE","LKA","LSO","LTU","LUX","LVA","MAC","MAF","MAR","MCO","MDA","MDG","MDV","MEX","MHL","MKD","MLI","MLT","MMR","MNE","MNG","MNP","MOZ","MRT","MSR","MTQ","MUS","MWI","MYS","MYT","NAM","NCL","NER","NFK","NGA","NIC","NIU","NLD","NOR","NPL","NRU","NZL","OMN","PAK","PAN","PCN","PER","PHL","PLW","PNG","POL","PRI","PRK","PRT","PRY","PSE","PYF","QAT","REU","ROU","RUS","RWA","SAU","SDN","SEN","SGP","SGS","SHN","SJM","SLB","SLE","SLV","SMR","SOM","SPM","SRB","SSD","STP","SUR","SVK","SVN","SWE","SWZ","SXM","SYC","SYR","TCA","TCD","TGO","THA","TJK","TKL","TKM","TLS","TON","TTO","TUN","TUR","TUV","TWN","TZA","UGA","UKR","UMI","URY","USA","UZB","VAT","VCT","VEN","VGB","VIR","VNM","VUT","WLF","WSM","YEM","ZAF","ZMB","ZWE"],"x-enum-labels":{"ABW":{"zh-CN":"阿鲁巴","en":"Aruba"},"AFG":{"zh-CN":"阿富汗","en":"Afghanistan"},"AGO":{"zh-CN":"安哥拉","en":"Angola"},"AIA":{"zh-CN":"安圭拉","en":"Anguilla"},"ALA":{"zh-CN":"奥兰群岛","en":"Åland Islands"},"ALB":{"zh-CN":"阿尔巴尼亚","en":"Albania"},"AND":{"zh-CN":"安道尔","en":"Andorra"},"ARE":{"zh-CN":"阿拉伯联合酋长国","en":"United Arab Emirates"},"ARG":{"zh-CN":"阿根廷","en":"Argentina"},"ARM":{"zh-CN":"亚美尼亚","en":"Armenia"},"ASM":{"zh-CN":"美属萨摩亚","en":"American Samoa"},"ATA":{"zh-CN":"南极洲","en":"Antarctica"},"ATF":{"zh-CN":"法属南部领地","en":"French Southern Territories"},"ATG":{"zh-CN":"安提瓜和巴布达","en":"Antigua & Barbuda"},"AUS":{"zh-CN":"澳大利亚","en":"Australia"},"AUT":{"zh-CN":"奥地利","en":"Austria"},"AZE":{"zh-CN":"阿塞拜疆","en":"Azerbaijan"},"BDI":{"zh-CN":"布隆迪","en":"Burundi"},"BEL":{"zh-CN":"比利时","en":"Belgium"},"BEN":{"zh-CN":"贝宁","en":"Benin"},"BES":{"zh-CN":"荷属加勒比区","en":"Caribbean Netherlands"},"BFA":{"zh-CN":"布基纳法索","en":"Burkina Faso"},"BGD":{"zh-CN":"孟加拉国","en":"Bangladesh"},"BGR":{"zh-CN":"保加利亚","en":"Bulgaria"},"BHR":{"zh-CN":"巴林","en":"Bahrain"},"BHS":{"zh-CN":"巴哈马","en":"Bahamas"},"BIH":{"zh-CN":"波斯尼亚和黑塞哥维那","en":"Bosnia & Herzegovina"},"BLM":{"zh-CN":"圣巴泰勒米","en":"St. Barthélemy"},"BLR":{"zh-CN":"白俄罗斯","en":"Belarus"},"BLZ":{"zh-CN":"伯利兹","en":"Belize"},"BMU":{"zh-CN":"百慕大","en":"Bermuda"},"BOL":{"zh-CN":"玻利维亚","en":"Bolivia"},"BRA":{"zh-CN":"巴西","en":"Brazil"},"BRB":{"zh-CN":"巴巴多斯","en":"Barbados"},"BRN":{"zh-CN":"文莱","en":"Brunei"},"BTN":{"zh-CN":"不丹","en":"Bhutan"},"BVT":{"zh-CN":"布韦岛","en":"Bouvet Island"},"BWA":{"zh-CN":"博茨瓦纳","en":"Botswana"},"CAF":{"zh-CN":"中非共和国","en":"Central African Republic"},"CAN":{"zh-CN":"加拿大","en":"Canada"},"CCK":{"zh-CN":"科科斯（基林）群岛","en":"Cocos (Keeling) Islands"},"CHE":{"zh-CN":"瑞士","en":"Switzerland"},"CHL":{"zh-CN":"智利","en":"Chile"},"CHN":{"zh-CN":"中国","en":"China"},"CIV":{"zh-CN":"科特迪瓦","en":"Côte d’Ivoire"},"CMR":{"zh-CN":"喀麦隆","en":"Cameroon"},"COD":{"zh-CN":"刚果（金）","en":"Congo - Kinshasa"},"COG":{"zh-CN":"刚果（布）","en":"Congo - Brazzaville"},"COK":{"zh-CN":"库克群岛","en":"Cook Islands"},"COL":{"zh-CN":"哥伦比亚","en":"Colombia"},"COM":{"zh-CN":"科摩罗","en":"Comoros"},"CPV":{"zh-CN":"佛得角","en":"Cape Verde"},"CRI":{"zh-CN":"哥斯达黎加","en":"Costa Rica"},"CUB":{"zh-CN":"古巴","en":"Cuba"},"CUW":{"zh-CN":"库拉索","en":"Curaçao"},"CXR":{"zh-CN":"圣诞岛","en":"Christmas Island"},"CYM":{"zh-CN":"开曼群岛","en":"Cayman Islands"},"CYP":{"zh-CN":"塞浦路斯","en":"Cyprus"},"CZE":{"zh-CN":"捷克","en":"Czechia"},"DEU":{"zh-CN":"德国","en":"Germany"},"DJI":{"zh-CN":"吉布提","en":"Djibouti"},"DMA":{"zh-CN":"多米尼克","en":"Dominica"},"DNK":{"zh-CN":"丹麦","en":"Denmark"},"DOM":{"zh-CN":"多米尼加共和国","en":"Dominican Republic"},"DZA":{"zh-CN":"阿尔及利亚","en":"Algeria"},"ECU":{"zh-CN":"厄瓜多尔","en":"Ecuador"},"EGY":{"zh-CN":"埃及","en":"Egypt"},"ERI":{"zh-CN":"厄立特里亚","en":"Eritrea"},"ESH":{"zh-CN":"西撒哈拉","en":"Western Sahara"},"ESP":{"zh-CN":"西班牙","en":"Spain"},"EST":{"zh-CN":"爱沙尼亚","en":"Estonia"},"ETH":{"zh-CN":"埃塞俄比亚","en":"Ethiopia"},"FIN":{"zh-CN":"芬兰","en":"Finland"},"FJI":{"zh-CN":"斐济","en":"Fiji"},"FLK":{"zh-CN":"福克兰群岛","en":"Falkland Islands"},"FRA":{"zh-CN":"法国","en":"France"},"FRO":{"zh-CN":"法罗群岛","en":"Faroe Islands"},"FSM":{"zh-CN":"密克罗尼西亚","en":"Micronesia"},"GAB":{"zh-CN":"加蓬","en":"Gabon"},"GBR":{"zh-CN":"英国","en":"United Kingdom"},"GEO":{"zh-CN":"格鲁吉亚","en":"Georgia"},"GGY":{"zh-CN":"根西岛","en":"Guernsey"},"GHA":{"zh-CN":"加纳","en":"Ghana"},"GIB":{"zh-CN":"直布罗陀","en":"Gibraltar"},"GIN":{"zh-CN":"几内亚","en":"Guinea"},"GLP":{"zh-CN":"瓜德罗普","en":"Guadeloupe"},"GMB":{"zh-CN":"冈比亚","en":"Gambia"},"GNB":{"zh-CN":"几内亚比绍","en":"Guinea-Bissau"},"GNQ":{"zh-CN":"赤道几内亚","en":"Equatorial Guinea"},"GRC":{"zh-CN":"希腊","en":"Greece"},"GRD":{"zh-CN":"格林纳达","en":"Grenada"},"GRL":{"zh-CN":"格陵兰","en":"Greenland"},"GTM":{"zh-CN":"危地马拉","en":"Guatemala"},"GUF":{"zh-CN":"法属圭亚那","en":"French Guiana"},"GUM":{"zh-CN":"关岛","en":"Guam"},"GUY":{"zh-CN":"圭亚那","en":"Guyana"},"HKG":{"zh-CN":"中国香港","en":"Hong Kong, China"},"HMD":{"zh-CN":"赫德岛和麦克唐纳群岛","en":"Heard & McDonald Islands"},"HND":{"zh-CN":"洪都拉斯","en":"Honduras"},"HRV":{"zh-CN":"克罗地亚","en":"Croatia"},"HTI":{"zh-CN":"海地","en":"Haiti"},"HUN":{"zh-CN":"匈牙利","en":"Hungary"},"IDN":{"zh-CN":"印度尼西亚","en":"Indonesia"},"IMN":{"zh-CN":"马恩岛","en":"Isle of Man"},"IND":{"zh-CN":"印度","en":"India"},"IOT":{"zh-CN":"英属印度洋领地","en":"British Indian Ocean Territory"},"IRL":{"zh-CN":"爱尔兰","en":"Ireland"},"IRN":{"zh-CN":"伊朗","en":"Iran"},"IRQ":{"zh-CN":"伊拉克","en":"Iraq"},"ISL":{"zh-CN":"冰岛","en":"Iceland"},"ISR":{"zh-CN":"以色列","en":"Israel"},"ITA":{"zh-CN":"意大利","en":"Italy"},"JAM":{"zh-CN":"牙买加","en":"Jamaica"},"JEY":{"zh-CN":"泽西岛","en":"Jersey"},"JOR":{"zh-CN":"约旦","en":"Jordan"},"JPN":{"zh-CN":"日本","en":"Japan"},"KAZ":{"zh-CN":"哈萨克斯坦","en":"Kazakhstan"},"KEN":{"zh-CN":"肯尼亚","en":"Kenya"},"KGZ":{"zh-CN":"吉尔吉斯斯坦","en":"Kyrgyzstan"},"KHM":{"zh-CN":"柬埔寨","en":"Cambodia"},"KIR":{"zh-CN":"基里巴斯","en":"Kiribati"},"KNA":{"zh-CN":"圣基茨和尼维斯","en":"St. Kitts & Nevis"},"KOR":{"zh-CN":"韩国","en":"South Korea"},"KWT":{"zh-CN":"科威特","en":"Kuwait"},"LAO":{"zh-CN":"老挝","en":"Laos"},"LBN":{"zh-CN":"黎巴嫩","en":"Lebanon"},"LBR":{"zh-CN":"利比里亚","en":"Liberia"},"LBY":{"zh-CN":"利比亚","en":"Libya"},"LCA":{"zh-CN":"圣卢西亚","en":"St. Lucia"},"LIE":{"zh-CN":"列支敦士登","en":"Liechtenstein"},"LKA":{"zh-CN":"斯里兰卡","en":"Sri Lanka"},"LSO":{"zh-CN":"莱索托","en":"Lesotho"},"LTU":{"zh-CN":"立陶宛","en":"Lithuania"},"LUX":{"zh-CN":"卢森堡","en":"Luxembourg"},"LVA":{"zh-CN":"拉脱维亚","en":"Latvia"},"MAC":{"zh-CN":"中国澳门","en":"Macao, China"},"MAF":{"zh-CN":"法属圣马丁","en":"St. Martin"},"MAR":{"zh-CN":"摩洛哥","en":"Morocco"},"MCO":{"zh-CN":"摩纳哥","en":"Monaco"},"MDA":{"zh-CN":"摩尔多瓦","en":"Moldova"},"MDG":{"zh-CN":"马达加斯加","en":"Madagascar"},"MDV":{"zh-CN":"马尔代夫","en":"Maldives"},"MEX":{"zh-CN":"墨西哥","en":"Mexico"},"MHL":{"zh-CN":"马绍尔群岛","en":"Marshall Islands"},"MKD":{"zh-CN":"北马其顿","en":"North Macedonia"},"MLI":{"zh-CN":"马里","en":"Mali"},"MLT":{"zh-CN":"马耳他","en":"Malta"},"MMR":{"zh-CN":"缅甸","en":"Myanmar (Burma)"},"MNE":{"zh-CN":"黑山","en":"Montenegro"},"MNG":{"zh-CN":"蒙古","en":"Mongolia"},"MNP":{"zh-CN":"北马里亚纳群岛","en":"Northern Mariana Islands"},"MOZ":{"zh-CN":"莫桑比克","en":"Mozambique"},"MRT":{"zh-CN":"毛里塔尼亚","en":"Mauritania"},"MSR":{"zh-CN":"蒙特塞拉特","en":"Montserrat"},"MTQ":{"zh-CN":"马提尼克","en":"Martinique"},"MUS":{"zh-CN":"毛里求斯","en":"Mauritius"},"MWI":{"zh-CN":"马拉维","en":"Malawi"},"MYS":{"zh-CN":"马来西亚","en":"Malaysia"},"MYT":{"zh-CN":"马约特","en":"Mayotte"},"NAM":{"zh-CN":"纳米比亚","en":"Namibia"},"NCL":{"zh-CN":"新喀里多尼亚","en":"New Caledonia"},"NER":{"zh-CN":"尼日尔","en":"Niger"},"NFK":{"zh-CN":"诺福克岛","en":"Norfolk Island"},"NGA":{"zh-CN":"尼日利亚","en":"Nigeria"},"NIC":{"zh-CN":"尼加拉瓜","en":"Nicaragua"},"NIU":{"zh-CN":"纽埃","en":"Niue"},"NLD":{"zh-CN":"荷兰","en":"Netherlands"},"NOR":{"zh-CN":"挪威","en":"Norway"},"NPL":{"zh-CN":"尼泊尔","en":"Nepal"},"NRU":{"zh-CN":"瑙鲁","en":"Nauru"},"NZL":{"zh-CN":"新西兰","en":"New Zealand"},"OMN":{"zh-CN":"阿曼","en":"Oman"},"PAK":{"zh-CN":"巴基斯坦","en":"Pakistan"},"PAN":{"zh-CN":"巴拿马","en":"Panama"},"PCN":{"zh-CN":"皮特凯恩群岛","en":"Pitcairn Islands"},"PER":{"zh-CN":"秘鲁","en":"Peru"},"PHL":{"zh-CN":"菲律宾","en":"Philippines"},"PLW":{"zh-CN":"帕劳","en":"Palau"},"PNG":{"zh-CN":"巴布亚新几内亚","en":"Papua New Guinea"},"POL":{"zh-CN":"波兰","en":"Poland"},"PRI":{"zh-CN":"波多黎各","en":"Puerto Rico"},"PRK":{"zh-CN":"朝鲜","en":"North Korea"},"PRT":{"zh-CN":"葡萄牙","en":"Portugal"},"PRY":{"zh-CN":"巴拉圭","en":"Paraguay"},"PSE":{"zh-CN":"巴勒斯坦领土","en":"Palestinian Territories"},"PYF":{"zh-CN":"法属波利尼西亚","en":"French Polynesia"},"QAT":{"zh-CN":"卡塔尔","en":"Qatar"},"REU":{"zh-CN":"留尼汪","en":"Réunion"},"ROU":{"zh-CN":"罗马尼亚","en":"Romania"},"RUS":{"zh-CN":"俄罗斯","en":"Russia"},"RWA":{"zh-CN":"卢旺达","en":"Rwanda"},"SAU":{"zh-CN":"沙特阿拉伯","en":"Saudi Arabia"},"SDN":{"zh-CN":"苏丹","en":"Sudan"},"SEN":{"zh-CN":"塞内加尔","en":"Senegal"},"SGP":{"zh-CN":"新加坡","en":"Singapore"},"SGS":{"zh-CN":"南乔治亚和南桑威奇群岛","en":"South Georgia & South Sandwich Islands"},"SHN":{"zh-CN":"圣赫勒拿","en":"St. Helena"},"SJM":{"zh-CN":"斯瓦尔巴和扬马延","en":"Svalbard & Jan Mayen"},"SLB":{"zh-CN":"所罗门群岛","en":"Solomon Islands"},"SLE":{"zh-CN":"塞拉利昂","en":"Sierra Leone"},"SLV":{"zh-CN":"萨尔瓦多","en":"El Salvador"},"SMR":{"zh-CN":"圣马力诺","en":"San Marino"},"SOM":{"zh-CN":"索马里","en":"Somalia"},"SPM":{"zh-CN":"圣皮埃尔和密克隆群岛","en":"St. Pierre & Miquelon"},"SRB":{"zh-CN":"塞尔维亚","en":"Serbia"},"SSD":{"zh-CN":"南苏丹","en":"South Sudan"},"STP":{"zh-CN":"圣多美和普林西比","en":"São Tomé & Príncipe"},"SUR":{"zh-CN":"苏里南","en":"Suriname"},"SVK":{"zh-CN":"斯洛伐克","en":"Slovakia"},"SVN":{"zh-CN":"斯洛文尼亚","en":"Slovenia"},"SWE":{"zh-CN":"瑞典","en":"Sweden"},"SWZ":{"zh-CN":"斯威士兰","en":"Eswatini"},"SXM":{"zh-CN":"荷属圣马丁","en":"Sint Maarten"},"SYC":{"zh-CN":"塞舌尔","en":"Seychelles"},"SYR":{"zh-CN":"叙利亚","en":"Syria"},"TCA":{"zh-CN":"特克斯和凯科斯群岛","en":"Turks & Caicos Islands"},"TCD":{"zh-CN":"乍得","en":"Chad"},"TGO":{"zh-CN":"多哥","en":"Togo"},"THA":{"zh-CN":"泰国","en":"Thailand"},"TJK":{"zh-CN":"塔吉克斯坦","en":"Tajikistan"},"TKL":{"zh-CN":"托克劳","en":"Tokelau"},"TKM":{"zh-CN":"土库曼斯坦","en":"Turkmenistan"},"TLS":{"zh-CN":"东帝汶","en":"Timor-Leste"},"TON":{"zh-CN":"汤加","en":"Tonga"},"TTO":{"zh-CN":"特立尼达和多巴哥","en":"Trinidad & Tobago"},"TUN":{"zh-CN":"突尼斯","en":"Tunisia"},"TUR":{"zh-CN":"土耳其","en":"Türkiye"},"TUV":{"zh-CN":"图瓦卢","en":"Tuvalu"},"TWN":{"zh-CN":"中国台湾","en":"Taiwan, China"},"TZA":{"zh-CN":"坦桑尼亚","en":"Tanzania"},"UGA":{"zh-CN":"乌干达","en":"Uganda"},"UKR":{"zh-CN":"乌克兰","en":"Ukraine"},"UMI":{"zh-CN":"美国本土外小岛屿","en":"U.S. Outlying Islands"},"URY":{"zh-CN":"乌拉圭","en":"Uruguay"},"USA":{"zh-CN":"美国","en":"United States"},"UZB":{"zh-CN":"乌兹别克斯坦","en":"Uzbekistan"},"VAT":{"zh-CN":"梵蒂冈","en":"Vatican City"},"VCT":{"zh-CN":"圣文森特和格林纳丁斯","en":"St. Vincent & Grenadines"},"VEN":{"zh-CN":"委内瑞拉","en":"Venezuela"},"VGB":{"zh-CN":"英属维尔京群岛","en":"British Virgin Islands"},"VIR":{"zh-CN":"美属维尔京群岛","en":"U.S. Virgin Islands"},"VNM":{"zh-CN":"越南","en":"Vietnam"},"VUT":{"zh-CN":"瓦努阿图","en":"Vanuatu"},"WLF":{"zh-CN":"瓦利斯和富图纳","en":"Wallis & Futuna"},"WSM":{"zh-CN":"萨摩亚","en":"Samoa"},"YEM":{"zh-CN":"也门","en":"Yemen"},"ZAF":{"zh-CN":"南非","en":"South Africa"},"ZMB":{"zh-CN":"赞比亚","en":"Zambia"},"ZWE":{"zh-CN":"津巴布韦","en":"Zimbabwe"}},"examples":["CHN","ESP"],"x-examples-invalid":[{"data":"CN","codes":["enum"]},{"data":"chn","codes":["enum"]},{"data":"156","codes":["enum"]}]};
+export const v_cloudevent = validate25;
+const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/cloudevent.schema.json","title":"变更事件(CloudEvents 1.0)","description":"信息资源变更事件,采用 CloudEvents 1.0 事件格式。交换节点以 HTTP 二进制模式投递:属性放在 ce- 前缀的请求头中,data 为请求体;本模式描述属性与数据的结构化(JSON)形式。","x-title-en":"Change event (CloudEvents 1.0)","x-description-en":"A resource change event in the CloudEvents 1.0 format. The exchange node delivers it in HTTP binary mode (attributes in ce- headers, data as the body); this schema describes the attributes and data in structured (JSON) form.","x-version":"1.0.0","x-standard":"CloudEvents 1.0.2 (CNCF) spec.md §3 context attributes; http-protocol-binding.md §3.1 binary mode","type":"object","required":["specversion","id","source","type"],"properties":{"specversion":{"title":"规范版本","x-title-en":"Spec version","description":"CloudEvents 规范版本,固定为 1.0。","x-description-en":"The CloudEvents spec version, always 1.0.","const":"1.0"},"id":{"title":"事件标识","x-title-en":"Event id","description":"事件标识;source 与 id 的组合唯一,订阅方据此去重。","x-description-en":"Event id; source and id together are unique, and subscribers deduplicate by them.","type":"string","minLength":1,"maxLength":128},"source":{"title":"事件来源","x-title-en":"Source","description":"产生事件的服务路径(govex 要求绝对 URI),如 urn:govex:CN-370000/GOV/11370000MB1234562A/hukou。","x-description-en":"The producing service's path (govex requires an absolute URI; CloudEvents allows a URI reference), e.g. urn:govex:CN-370000/GOV/11370000MB1234562A/hukou.","type":"string","format":"uri","minLength":1,"maxLength":512},"type":{"title":"事件类型","x-title-en":"Type","description":"事件类型,反向域名形式,如 dev.govex.record.updated。","x-description-en":"Event type in reverse-DNS form, e.g. dev.govex.record.updated.","type":"string","pattern":"^[a-z0-9]+(\\.[a-z0-9-]+)+$","maxLength":128},"subject":{"title":"事件主体","x-title-en":"Subject","description":"事件涉及的对象,如信息资源代码或记录主键。","x-description-en":"What the event is about, e.g. the resource code or a record key.","type":"string","maxLength":256},"time":{"title":"发生时间","x-title-en":"Time","description":"事件发生时间(RFC 3339)。","x-description-en":"When the event happened (RFC 3339).","type":"string","format":"date-time"},"datacontenttype":{"title":"数据类型","x-title-en":"Data content type","description":"data 的媒体类型,通常为 application/json。","x-description-en":"Media type of data, usually application/json.","type":"string","maxLength":128},"dataschema":{"title":"数据模式","x-title-en":"Data schema","description":"data 所遵循的模式 URI。","x-description-en":"URI of the schema data follows.","type":"string","format":"uri"},"data":{"title":"事件数据","x-title-en":"Data","description":"事件数据,如变更后的记录或变更摘要。","x-description-en":"The event data, e.g. the changed record or a change summary."}},"propertyNames":{"pattern":"^[a-z0-9]{1,20}$"},"additionalProperties":{"description":"扩展属性(CloudEvents 1.0 §3.3),取值为字符串、整数或布尔值。","x-description-en":"Extension attributes (CloudEvents 1.0 §3.3): strings, integers or booleans.","anyOf":[{"type":"string"},{"type":"integer"},{"type":"boolean"}]},"examples":[{"specversion":"1.0","id":"6f1c2a8e-9d3b-4c57-8f0e-1b2a3c4d5e6f","source":"urn:govex:CN-370000/GOV/11370000MB1234562A/hukou","type":"dev.govex.record.updated","subject":"101001/000001","time":"2026-03-01T08:00:00+08:00","datacontenttype":"application/json","data":{"key":"370102199003071234","changed":["domicile"]}}],"x-examples-invalid":[{"data":{"specversion":"0.3","id":"1","source":"urn:x","type":"a.b"},"codes":["const"]},{"data":{"specversion":"1.0","id":"1","source":"urn:x","type":"Created"},"codes":["pattern"]}]};
+const pattern14 = new RegExp("^[a-z0-9]{1,20}$", "u");
+const pattern15 = new RegExp("^[a-z0-9]+(\\.[a-z0-9-]+)+$", "u");
+const formats20 = formats["date-time"];
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://govex.dev/specs/data/v1/code-country.schema.json" */;
+/*# sourceURL="https://govex.dev/specs/data/v1/cloudevent.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate25.evaluated;
@@ -3152,8 +3155,9 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.specversion === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "specversion"},message:"must have required property '"+"specversion"+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3162,16 +3166,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-let valid0;
-valid0 = false;
-for(const v0 of schema51.enum){
-if(func0(data, v0)){
-valid0 = true;
-break;
-}
-}
-if(!valid0){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema51.enum},message:"must be equal to one of the allowed values"};
+if(data.id === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3180,16 +3176,367 @@ vErrors.push(err1);
 }
 errors++;
 }
+if(data.source === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.type === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern14.test(key0)){
+const err4 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]{1,20}$"},message:"must match pattern \""+"^[a-z0-9]{1,20}$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err5 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+for(const key1 in data){
+if(!(func13.call(schema51.properties, key1))){
+let data0 = data[key1];
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(typeof data0 !== "string"){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs7 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+const _errs9 = errors;
+if(typeof data0 !== "boolean"){
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err9 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+if(data.specversion !== undefined){
+if("1.0" !== data.specversion){
+const err10 = {instancePath:instancePath+"/specversion",schemaPath:"#/properties/specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.id !== undefined){
+let data2 = data.id;
+if(typeof data2 === "string"){
+if((data2.length > 128 && func1(data2) > 128)){
+const err11 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if((data2.length < 2 && func1(data2) < 1)){
+const err12 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+let data3 = data.source;
+if(typeof data3 === "string"){
+if((data3.length > 512 && func1(data3) > 512)){
+const err14 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if((data3.length < 2 && func1(data3) < 1)){
+const err15 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(!(formats4.validate(data3))){
+const err16 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data4 = data.type;
+if(typeof data4 === "string"){
+if((data4.length > 128 && func1(data4) > 128)){
+const err18 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(!pattern15.test(data4)){
+const err19 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(\\.[a-z0-9-]+)+$"},message:"must match pattern \""+"^[a-z0-9]+(\\.[a-z0-9-]+)+$"+"\""};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.subject !== undefined){
+let data5 = data.subject;
+if(typeof data5 === "string"){
+if((data5.length > 256 && func1(data5) > 256)){
+const err21 = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.time !== undefined){
+let data6 = data.time;
+if(typeof data6 === "string"){
+if(!(formats20.validate(data6))){
+const err23 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data.datacontenttype !== undefined){
+let data7 = data.datacontenttype;
+if(typeof data7 === "string"){
+if((data7.length > 128 && func1(data7) > 128)){
+const err25 = {instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/datacontenttype",schemaPath:"#/properties/datacontenttype/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data.dataschema !== undefined){
+let data8 = data.dataschema;
+if(typeof data8 === "string"){
+if(!(formats4.validate(data8))){
+const err27 = {instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/dataschema",schemaPath:"#/properties/dataschema/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
 validate25.errors = vErrors;
 return errors === 0;
 }
-validate25.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const v_code_ethnicity = validate26;
-const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/code-ethnicity.schema.json","title":"民族代码","description":"中国各民族名称的数字代码(GB 3304-1991):01-56 为 56 个民族,97 为其他未识别民族,98 为外国血统中国籍人士。英文标签为该标准的罗马字母拼写。","x-title-en":"Ethnic group code","x-description-en":"Numeric codes of the nationalities of China (GB 3304-1991): 01-56 the 56 ethnic groups, 97 other unidentified ethnic groups, 98 Chinese citizens of foreign origin. The English labels are the standard's romanized spellings.","x-version":"1.0.0","x-standard":"GB 3304-1991 中国各民族名称的罗马字母拼写法和代码","type":"string","enum":["10","11","12","13","14","15","16","17","18","19","20","21","22","23","24","25","26","27","28","29","30","31","32","33","34","35","36","37","38","39","40","41","42","43","44","45","46","47","48","49","50","51","52","53","54","55","56","97","98","01","02","03","04","05","06","07","08","09"],"x-enum-labels":{"10":{"zh-CN":"朝鲜族","en":"Chosen"},"11":{"zh-CN":"满族","en":"Man"},"12":{"zh-CN":"侗族","en":"Dong"},"13":{"zh-CN":"瑶族","en":"Yao"},"14":{"zh-CN":"白族","en":"Bai"},"15":{"zh-CN":"土家族","en":"Tujia"},"16":{"zh-CN":"哈尼族","en":"Hani"},"17":{"zh-CN":"哈萨克族","en":"Kazak"},"18":{"zh-CN":"傣族","en":"Dai"},"19":{"zh-CN":"黎族","en":"Li"},"20":{"zh-CN":"傈僳族","en":"Lisu"},"21":{"zh-CN":"佤族","en":"Va"},"22":{"zh-CN":"畲族","en":"She"},"23":{"zh-CN":"高山族","en":"Gaoshan"},"24":{"zh-CN":"拉祜族","en":"Lahu"},"25":{"zh-CN":"水族","en":"Sui"},"26":{"zh-CN":"东乡族","en":"Dongxiang"},"27":{"zh-CN":"纳西族","en":"Naxi"},"28":{"zh-CN":"景颇族","en":"Jingpo"},"29":{"zh-CN":"柯尔克孜族","en":"Kirgiz"},"30":{"zh-CN":"土族","en":"Tu"},"31":{"zh-CN":"达斡尔族","en":"Daur"},"32":{"zh-CN":"仫佬族","en":"Mulao"},"33":{"zh-CN":"羌族","en":"Qiang"},"34":{"zh-CN":"布朗族","en":"Blang"},"35":{"zh-CN":"撒拉族","en":"Salar"},"36":{"zh-CN":"毛南族","en":"Maonan"},"37":{"zh-CN":"仡佬族","en":"Gelao"},"38":{"zh-CN":"锡伯族","en":"Xibe"},"39":{"zh-CN":"阿昌族","en":"Achang"},"40":{"zh-CN":"普米族","en":"Pumi"},"41":{"zh-CN":"塔吉克族","en":"Tajik"},"42":{"zh-CN":"怒族","en":"Nu"},"43":{"zh-CN":"乌孜别克族","en":"Uzbek"},"44":{"zh-CN":"俄罗斯族","en":"Russ"},"45":{"zh-CN":"鄂温克族","en":"Ewenki"},"46":{"zh-CN":"德昂族","en":"Deang"},"47":{"zh-CN":"保安族","en":"Bonan"},"48":{"zh-CN":"裕固族","en":"Yugur"},"49":{"zh-CN":"京族","en":"Gin"},"50":{"zh-CN":"塔塔尔族","en":"Tatar"},"51":{"zh-CN":"独龙族","en":"Derung"},"52":{"zh-CN":"鄂伦春族","en":"Oroqen"},"53":{"zh-CN":"赫哲族","en":"Hezhen"},"54":{"zh-CN":"门巴族","en":"Monba"},"55":{"zh-CN":"珞巴族","en":"Lhoba"},"56":{"zh-CN":"基诺族","en":"Jino"},"97":{"zh-CN":"其他未识别民族","en":"Other unidentified ethnic group"},"98":{"zh-CN":"外国血统中国籍人士","en":"Chinese citizen of foreign origin"},"01":{"zh-CN":"汉族","en":"Han"},"02":{"zh-CN":"蒙古族","en":"Mongol"},"03":{"zh-CN":"回族","en":"Hui"},"04":{"zh-CN":"藏族","en":"Zang"},"05":{"zh-CN":"维吾尔族","en":"Uygur"},"06":{"zh-CN":"苗族","en":"Miao"},"07":{"zh-CN":"彝族","en":"Yi"},"08":{"zh-CN":"壮族","en":"Zhuang"},"09":{"zh-CN":"布依族","en":"Buyei"}},"examples":["01","05","98"],"x-examples-invalid":[{"data":"1","codes":["enum"]},{"data":"57","codes":["enum"]},{"data":"汉族","codes":["enum"]},{"data":"HA","codes":["enum"]}]};
+export const v_code_country = validate26;
+const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/code-country.schema.json","title":"国家和地区代码","description":"世界各国和地区名称代码的三位字母代码(GB/T 2659-2000,等同 ISO 3166-1 alpha-3),中国为 CHN。列表和标签由 specs/data/tools/generate-code-country.mjs 生成。","x-title-en":"Country and region code","x-description-en":"Three-letter codes of countries and regions (GB/T 2659-2000, equivalent to ISO 3166-1 alpha-3); China is CHN. The list and labels are produced by specs/data/tools/generate-code-country.mjs.","x-version":"1.0.0","x-standard":"GB/T 2659-2000 世界各国和地区名称代码 (ISO 3166-1)","type":"string","enum":["ABW","AFG","AGO","AIA","ALA","ALB","AND","ARE","ARG","ARM","ASM","ATA","ATF","ATG","AUS","AUT","AZE","BDI","BEL","BEN","BES","BFA","BGD","BGR","BHR","BHS","BIH","BLM","BLR","BLZ","BMU","BOL","BRA","BRB","BRN","BTN","BVT","BWA","CAF","CAN","CCK","CHE","CHL","CHN","CIV","CMR","COD","COG","COK","COL","COM","CPV","CRI","CUB","CUW","CXR","CYM","CYP","CZE","DEU","DJI","DMA","DNK","DOM","DZA","ECU","EGY","ERI","ESH","ESP","EST","ETH","FIN","FJI","FLK","FRA","FRO","FSM","GAB","GBR","GEO","GGY","GHA","GIB","GIN","GLP","GMB","GNB","GNQ","GRC","GRD","GRL","GTM","GUF","GUM","GUY","HKG","HMD","HND","HRV","HTI","HUN","IDN","IMN","IND","IOT","IRL","IRN","IRQ","ISL","ISR","ITA","JAM","JEY","JOR","JPN","KAZ","KEN","KGZ","KHM","KIR","KNA","KOR","KWT","LAO","LBN","LBR","LBY","LCA","LIE","LKA","LSO","LTU","LUX","LVA","MAC","MAF","MAR","MCO","MDA","MDG","MDV","MEX","MHL","MKD","MLI","MLT","MMR","MNE","MNG","MNP","MOZ","MRT","MSR","MTQ","MUS","MWI","MYS","MYT","NAM","NCL","NER","NFK","NGA","NIC","NIU","NLD","NOR","NPL","NRU","NZL","OMN","PAK","PAN","PCN","PER","PHL","PLW","PNG","POL","PRI","PRK","PRT","PRY","PSE","PYF","QAT","REU","ROU","RUS","RWA","SAU","SDN","SEN","SGP","SGS","SHN","SJM","SLB","SLE","SLV","SMR","SOM","SPM","SRB","SSD","STP","SUR","SVK","SVN","SWE","SWZ","SXM","SYC","SYR","TCA","TCD","TGO","THA","TJK","TKL","TKM","TLS","TON","TTO","TUN","TUR","TUV","TWN","TZA","UGA","UKR","UMI","URY","USA","UZB","VAT","VCT","VEN","VGB","VIR","VNM","VUT","WLF","WSM","YEM","ZAF","ZMB","ZWE"],"x-enum-labels":{"ABW":{"zh-CN":"阿鲁巴","en":"Aruba"},"AFG":{"zh-CN":"阿富汗","en":"Afghanistan"},"AGO":{"zh-CN":"安哥拉","en":"Angola"},"AIA":{"zh-CN":"安圭拉","en":"Anguilla"},"ALA":{"zh-CN":"奥兰群岛","en":"Åland Islands"},"ALB":{"zh-CN":"阿尔巴尼亚","en":"Albania"},"AND":{"zh-CN":"安道尔","en":"Andorra"},"ARE":{"zh-CN":"阿拉伯联合酋长国","en":"United Arab Emirates"},"ARG":{"zh-CN":"阿根廷","en":"Argentina"},"ARM":{"zh-CN":"亚美尼亚","en":"Armenia"},"ASM":{"zh-CN":"美属萨摩亚","en":"American Samoa"},"ATA":{"zh-CN":"南极洲","en":"Antarctica"},"ATF":{"zh-CN":"法属南部领地","en":"French Southern Territories"},"ATG":{"zh-CN":"安提瓜和巴布达","en":"Antigua & Barbuda"},"AUS":{"zh-CN":"澳大利亚","en":"Australia"},"AUT":{"zh-CN":"奥地利","en":"Austria"},"AZE":{"zh-CN":"阿塞拜疆","en":"Azerbaijan"},"BDI":{"zh-CN":"布隆迪","en":"Burundi"},"BEL":{"zh-CN":"比利时","en":"Belgium"},"BEN":{"zh-CN":"贝宁","en":"Benin"},"BES":{"zh-CN":"荷属加勒比区","en":"Caribbean Netherlands"},"BFA":{"zh-CN":"布基纳法索","en":"Burkina Faso"},"BGD":{"zh-CN":"孟加拉国","en":"Bangladesh"},"BGR":{"zh-CN":"保加利亚","en":"Bulgaria"},"BHR":{"zh-CN":"巴林","en":"Bahrain"},"BHS":{"zh-CN":"巴哈马","en":"Bahamas"},"BIH":{"zh-CN":"波斯尼亚和黑塞哥维那","en":"Bosnia & Herzegovina"},"BLM":{"zh-CN":"圣巴泰勒米","en":"St. Barthélemy"},"BLR":{"zh-CN":"白俄罗斯","en":"Belarus"},"BLZ":{"zh-CN":"伯利兹","en":"Belize"},"BMU":{"zh-CN":"百慕大","en":"Bermuda"},"BOL":{"zh-CN":"玻利维亚","en":"Bolivia"},"BRA":{"zh-CN":"巴西","en":"Brazil"},"BRB":{"zh-CN":"巴巴多斯","en":"Barbados"},"BRN":{"zh-CN":"文莱","en":"Brunei"},"BTN":{"zh-CN":"不丹","en":"Bhutan"},"BVT":{"zh-CN":"布韦岛","en":"Bouvet Island"},"BWA":{"zh-CN":"博茨瓦纳","en":"Botswana"},"CAF":{"zh-CN":"中非共和国","en":"Central African Republic"},"CAN":{"zh-CN":"加拿大","en":"Canada"},"CCK":{"zh-CN":"科科斯（基林）群岛","en":"Cocos (Keeling) Islands"},"CHE":{"zh-CN":"瑞士","en":"Switzerland"},"CHL":{"zh-CN":"智利","en":"Chile"},"CHN":{"zh-CN":"中国","en":"China"},"CIV":{"zh-CN":"科特迪瓦","en":"Côte d’Ivoire"},"CMR":{"zh-CN":"喀麦隆","en":"Cameroon"},"COD":{"zh-CN":"刚果（金）","en":"Congo - Kinshasa"},"COG":{"zh-CN":"刚果（布）","en":"Congo - Brazzaville"},"COK":{"zh-CN":"库克群岛","en":"Cook Islands"},"COL":{"zh-CN":"哥伦比亚","en":"Colombia"},"COM":{"zh-CN":"科摩罗","en":"Comoros"},"CPV":{"zh-CN":"佛得角","en":"Cape Verde"},"CRI":{"zh-CN":"哥斯达黎加","en":"Costa Rica"},"CUB":{"zh-CN":"古巴","en":"Cuba"},"CUW":{"zh-CN":"库拉索","en":"Curaçao"},"CXR":{"zh-CN":"圣诞岛","en":"Christmas Island"},"CYM":{"zh-CN":"开曼群岛","en":"Cayman Islands"},"CYP":{"zh-CN":"塞浦路斯","en":"Cyprus"},"CZE":{"zh-CN":"捷克","en":"Czechia"},"DEU":{"zh-CN":"德国","en":"Germany"},"DJI":{"zh-CN":"吉布提","en":"Djibouti"},"DMA":{"zh-CN":"多米尼克","en":"Dominica"},"DNK":{"zh-CN":"丹麦","en":"Denmark"},"DOM":{"zh-CN":"多米尼加共和国","en":"Dominican Republic"},"DZA":{"zh-CN":"阿尔及利亚","en":"Algeria"},"ECU":{"zh-CN":"厄瓜多尔","en":"Ecuador"},"EGY":{"zh-CN":"埃及","en":"Egypt"},"ERI":{"zh-CN":"厄立特里亚","en":"Eritrea"},"ESH":{"zh-CN":"西撒哈拉","en":"Western Sahara"},"ESP":{"zh-CN":"西班牙","en":"Spain"},"EST":{"zh-CN":"爱沙尼亚","en":"Estonia"},"ETH":{"zh-CN":"埃塞俄比亚","en":"Ethiopia"},"FIN":{"zh-CN":"芬兰","en":"Finland"},"FJI":{"zh-CN":"斐济","en":"Fiji"},"FLK":{"zh-CN":"福克兰群岛","en":"Falkland Islands"},"FRA":{"zh-CN":"法国","en":"France"},"FRO":{"zh-CN":"法罗群岛","en":"Faroe Islands"},"FSM":{"zh-CN":"密克罗尼西亚","en":"Micronesia"},"GAB":{"zh-CN":"加蓬","en":"Gabon"},"GBR":{"zh-CN":"英国","en":"United Kingdom"},"GEO":{"zh-CN":"格鲁吉亚","en":"Georgia"},"GGY":{"zh-CN":"根西岛","en":"Guernsey"},"GHA":{"zh-CN":"加纳","en":"Ghana"},"GIB":{"zh-CN":"直布罗陀","en":"Gibraltar"},"GIN":{"zh-CN":"几内亚","en":"Guinea"},"GLP":{"zh-CN":"瓜德罗普","en":"Guadeloupe"},"GMB":{"zh-CN":"冈比亚","en":"Gambia"},"GNB":{"zh-CN":"几内亚比绍","en":"Guinea-Bissau"},"GNQ":{"zh-CN":"赤道几内亚","en":"Equatorial Guinea"},"GRC":{"zh-CN":"希腊","en":"Greece"},"GRD":{"zh-CN":"格林纳达","en":"Grenada"},"GRL":{"zh-CN":"格陵兰","en":"Greenland"},"GTM":{"zh-CN":"危地马拉","en":"Guatemala"},"GUF":{"zh-CN":"法属圭亚那","en":"French Guiana"},"GUM":{"zh-CN":"关岛","en":"Guam"},"GUY":{"zh-CN":"圭亚那","en":"Guyana"},"HKG":{"zh-CN":"中国香港","en":"Hong Kong, China"},"HMD":{"zh-CN":"赫德岛和麦克唐纳群岛","en":"Heard & McDonald Islands"},"HND":{"zh-CN":"洪都拉斯","en":"Honduras"},"HRV":{"zh-CN":"克罗地亚","en":"Croatia"},"HTI":{"zh-CN":"海地","en":"Haiti"},"HUN":{"zh-CN":"匈牙利","en":"Hungary"},"IDN":{"zh-CN":"印度尼西亚","en":"Indonesia"},"IMN":{"zh-CN":"马恩岛","en":"Isle of Man"},"IND":{"zh-CN":"印度","en":"India"},"IOT":{"zh-CN":"英属印度洋领地","en":"British Indian Ocean Territory"},"IRL":{"zh-CN":"爱尔兰","en":"Ireland"},"IRN":{"zh-CN":"伊朗","en":"Iran"},"IRQ":{"zh-CN":"伊拉克","en":"Iraq"},"ISL":{"zh-CN":"冰岛","en":"Iceland"},"ISR":{"zh-CN":"以色列","en":"Israel"},"ITA":{"zh-CN":"意大利","en":"Italy"},"JAM":{"zh-CN":"牙买加","en":"Jamaica"},"JEY":{"zh-CN":"泽西岛","en":"Jersey"},"JOR":{"zh-CN":"约旦","en":"Jordan"},"JPN":{"zh-CN":"日本","en":"Japan"},"KAZ":{"zh-CN":"哈萨克斯坦","en":"Kazakhstan"},"KEN":{"zh-CN":"肯尼亚","en":"Kenya"},"KGZ":{"zh-CN":"吉尔吉斯斯坦","en":"Kyrgyzstan"},"KHM":{"zh-CN":"柬埔寨","en":"Cambodia"},"KIR":{"zh-CN":"基里巴斯","en":"Kiribati"},"KNA":{"zh-CN":"圣基茨和尼维斯","en":"St. Kitts & Nevis"},"KOR":{"zh-CN":"韩国","en":"South Korea"},"KWT":{"zh-CN":"科威特","en":"Kuwait"},"LAO":{"zh-CN":"老挝","en":"Laos"},"LBN":{"zh-CN":"黎巴嫩","en":"Lebanon"},"LBR":{"zh-CN":"利比里亚","en":"Liberia"},"LBY":{"zh-CN":"利比亚","en":"Libya"},"LCA":{"zh-CN":"圣卢西亚","en":"St. Lucia"},"LIE":{"zh-CN":"列支敦士登","en":"Liechtenstein"},"LKA":{"zh-CN":"斯里兰卡","en":"Sri Lanka"},"LSO":{"zh-CN":"莱索托","en":"Lesotho"},"LTU":{"zh-CN":"立陶宛","en":"Lithuania"},"LUX":{"zh-CN":"卢森堡","en":"Luxembourg"},"LVA":{"zh-CN":"拉脱维亚","en":"Latvia"},"MAC":{"zh-CN":"中国澳门","en":"Macao, China"},"MAF":{"zh-CN":"法属圣马丁","en":"St. Martin"},"MAR":{"zh-CN":"摩洛哥","en":"Morocco"},"MCO":{"zh-CN":"摩纳哥","en":"Monaco"},"MDA":{"zh-CN":"摩尔多瓦","en":"Moldova"},"MDG":{"zh-CN":"马达加斯加","en":"Madagascar"},"MDV":{"zh-CN":"马尔代夫","en":"Maldives"},"MEX":{"zh-CN":"墨西哥","en":"Mexico"},"MHL":{"zh-CN":"马绍尔群岛","en":"Marshall Islands"},"MKD":{"zh-CN":"北马其顿","en":"North Macedonia"},"MLI":{"zh-CN":"马里","en":"Mali"},"MLT":{"zh-CN":"马耳他","en":"Malta"},"MMR":{"zh-CN":"缅甸","en":"Myanmar (Burma)"},"MNE":{"zh-CN":"黑山","en":"Montenegro"},"MNG":{"zh-CN":"蒙古","en":"Mongolia"},"MNP":{"zh-CN":"北马里亚纳群岛","en":"Northern Mariana Islands"},"MOZ":{"zh-CN":"莫桑比克","en":"Mozambique"},"MRT":{"zh-CN":"毛里塔尼亚","en":"Mauritania"},"MSR":{"zh-CN":"蒙特塞拉特","en":"Montserrat"},"MTQ":{"zh-CN":"马提尼克","en":"Martinique"},"MUS":{"zh-CN":"毛里求斯","en":"Mauritius"},"MWI":{"zh-CN":"马拉维","en":"Malawi"},"MYS":{"zh-CN":"马来西亚","en":"Malaysia"},"MYT":{"zh-CN":"马约特","en":"Mayotte"},"NAM":{"zh-CN":"纳米比亚","en":"Namibia"},"NCL":{"zh-CN":"新喀里多尼亚","en":"New Caledonia"},"NER":{"zh-CN":"尼日尔","en":"Niger"},"NFK":{"zh-CN":"诺福克岛","en":"Norfolk Island"},"NGA":{"zh-CN":"尼日利亚","en":"Nigeria"},"NIC":{"zh-CN":"尼加拉瓜","en":"Nicaragua"},"NIU":{"zh-CN":"纽埃","en":"Niue"},"NLD":{"zh-CN":"荷兰","en":"Netherlands"},"NOR":{"zh-CN":"挪威","en":"Norway"},"NPL":{"zh-CN":"尼泊尔","en":"Nepal"},"NRU":{"zh-CN":"瑙鲁","en":"Nauru"},"NZL":{"zh-CN":"新西兰","en":"New Zealand"},"OMN":{"zh-CN":"阿曼","en":"Oman"},"PAK":{"zh-CN":"巴基斯坦","en":"Pakistan"},"PAN":{"zh-CN":"巴拿马","en":"Panama"},"PCN":{"zh-CN":"皮特凯恩群岛","en":"Pitcairn Islands"},"PER":{"zh-CN":"秘鲁","en":"Peru"},"PHL":{"zh-CN":"菲律宾","en":"Philippines"},"PLW":{"zh-CN":"帕劳","en":"Palau"},"PNG":{"zh-CN":"巴布亚新几内亚","en":"Papua New Guinea"},"POL":{"zh-CN":"波兰","en":"Poland"},"PRI":{"zh-CN":"波多黎各","en":"Puerto Rico"},"PRK":{"zh-CN":"朝鲜","en":"North Korea"},"PRT":{"zh-CN":"葡萄牙","en":"Portugal"},"PRY":{"zh-CN":"巴拉圭","en":"Paraguay"},"PSE":{"zh-CN":"巴勒斯坦领土","en":"Palestinian Territories"},"PYF":{"zh-CN":"法属波利尼西亚","en":"French Polynesia"},"QAT":{"zh-CN":"卡塔尔","en":"Qatar"},"REU":{"zh-CN":"留尼汪","en":"Réunion"},"ROU":{"zh-CN":"罗马尼亚","en":"Romania"},"RUS":{"zh-CN":"俄罗斯","en":"Russia"},"RWA":{"zh-CN":"卢旺达","en":"Rwanda"},"SAU":{"zh-CN":"沙特阿拉伯","en":"Saudi Arabia"},"SDN":{"zh-CN":"苏丹","en":"Sudan"},"SEN":{"zh-CN":"塞内加尔","en":"Senegal"},"SGP":{"zh-CN":"新加坡","en":"Singapore"},"SGS":{"zh-CN":"南乔治亚和南桑威奇群岛","en":"South Georgia & South Sandwich Islands"},"SHN":{"zh-CN":"圣赫勒拿","en":"St. Helena"},"SJM":{"zh-CN":"斯瓦尔巴和扬马延","en":"Svalbard & Jan Mayen"},"SLB":{"zh-CN":"所罗门群岛","en":"Solomon Islands"},"SLE":{"zh-CN":"塞拉利昂","en":"Sierra Leone"},"SLV":{"zh-CN":"萨尔瓦多","en":"El Salvador"},"SMR":{"zh-CN":"圣马力诺","en":"San Marino"},"SOM":{"zh-CN":"索马里","en":"Somalia"},"SPM":{"zh-CN":"圣皮埃尔和密克隆群岛","en":"St. Pierre & Miquelon"},"SRB":{"zh-CN":"塞尔维亚","en":"Serbia"},"SSD":{"zh-CN":"南苏丹","en":"South Sudan"},"STP":{"zh-CN":"圣多美和普林西比","en":"São Tomé & Príncipe"},"SUR":{"zh-CN":"苏里南","en":"Suriname"},"SVK":{"zh-CN":"斯洛伐克","en":"Slovakia"},"SVN":{"zh-CN":"斯洛文尼亚","en":"Slovenia"},"SWE":{"zh-CN":"瑞典","en":"Sweden"},"SWZ":{"zh-CN":"斯威士兰","en":"Eswatini"},"SXM":{"zh-CN":"荷属圣马丁","en":"Sint Maarten"},"SYC":{"zh-CN":"塞舌尔","en":"Seychelles"},"SYR":{"zh-CN":"叙利亚","en":"Syria"},"TCA":{"zh-CN":"特克斯和凯科斯群岛","en":"Turks & Caicos Islands"},"TCD":{"zh-CN":"乍得","en":"Chad"},"TGO":{"zh-CN":"多哥","en":"Togo"},"THA":{"zh-CN":"泰国","en":"Thailand"},"TJK":{"zh-CN":"塔吉克斯坦","en":"Tajikistan"},"TKL":{"zh-CN":"托克劳","en":"Tokelau"},"TKM":{"zh-CN":"土库曼斯坦","en":"Turkmenistan"},"TLS":{"zh-CN":"东帝汶","en":"Timor-Leste"},"TON":{"zh-CN":"汤加","en":"Tonga"},"TTO":{"zh-CN":"特立尼达和多巴哥","en":"Trinidad & Tobago"},"TUN":{"zh-CN":"突尼斯","en":"Tunisia"},"TUR":{"zh-CN":"土耳其","en":"Türkiye"},"TUV":{"zh-CN":"图瓦卢","en":"Tuvalu"},"TWN":{"zh-CN":"中国台湾","en":"Taiwan, China"},"TZA":{"zh-CN":"坦桑尼亚","en":"Tanzania"},"UGA":{"zh-CN":"乌干达","en":"Uganda"},"UKR":{"zh-CN":"乌克兰","en":"Ukraine"},"UMI":{"zh-CN":"美国本土外小岛屿","en":"U.S. Outlying Islands"},"URY":{"zh-CN":"乌拉圭","en":"Uruguay"},"USA":{"zh-CN":"美国","en":"United States"},"UZB":{"zh-CN":"乌兹别克斯坦","en":"Uzbekistan"},"VAT":{"zh-CN":"梵蒂冈","en":"Vatican City"},"VCT":{"zh-CN":"圣文森特和格林纳丁斯","en":"St. Vincent & Grenadines"},"VEN":{"zh-CN":"委内瑞拉","en":"Venezuela"},"VGB":{"zh-CN":"英属维尔京群岛","en":"British Virgin Islands"},"VIR":{"zh-CN":"美属维尔京群岛","en":"U.S. Virgin Islands"},"VNM":{"zh-CN":"越南","en":"Vietnam"},"VUT":{"zh-CN":"瓦努阿图","en":"Vanuatu"},"WLF":{"zh-CN":"瓦利斯和富图纳","en":"Wallis & Futuna"},"WSM":{"zh-CN":"萨摩亚","en":"Samoa"},"YEM":{"zh-CN":"也门","en":"Yemen"},"ZAF":{"zh-CN":"南非","en":"South Africa"},"ZMB":{"zh-CN":"赞比亚","en":"Zambia"},"ZWE":{"zh-CN":"津巴布韦","en":"Zimbabwe"}},"examples":["CHN","ESP"],"x-examples-invalid":[{"data":"CN","codes":["enum"]},{"data":"chn","codes":["enum"]},{"data":"156","codes":["enum"]}]};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://govex.dev/specs/data/v1/code-ethnicity.schema.json" */;
+/*# sourceURL="https://govex.dev/specs/data/v1/code-country.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate26.evaluated;
@@ -3209,7 +3556,15 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!((((((((((((((((((((((((((((((((((((((((((((((((((((((((((data === "10") || (data === "11")) || (data === "12")) || (data === "13")) || (data === "14")) || (data === "15")) || (data === "16")) || (data === "17")) || (data === "18")) || (data === "19")) || (data === "20")) || (data === "21")) || (data === "22")) || (data === "23")) || (data === "24")) || (data === "25")) || (data === "26")) || (data === "27")) || (data === "28")) || (data === "29")) || (data === "30")) || (data === "31")) || (data === "32")) || (data === "33")) || (data === "34")) || (data === "35")) || (data === "36")) || (data === "37")) || (data === "38")) || (data === "39")) || (data === "40")) || (data === "41")) || (data === "42")) || (data === "43")) || (data === "44")) || (data === "45")) || (data === "46")) || (data === "47")) || (data === "48")) || (data === "49")) || (data === "50")) || (data === "51")) || (data === "52")) || (data === "53")) || (data === "54")) || (data === "55")) || (data === "56")) || (data === "97")) || (data === "98")) || (data === "01")) || (data === "02")) || (data === "03")) || (data === "04")) || (data === "05")) || (data === "06")) || (data === "07")) || (data === "08")) || (data === "09"))){
+let valid0;
+valid0 = false;
+for(const v0 of schema52.enum){
+if(func0(data, v0)){
+valid0 = true;
+break;
+}
+}
+if(!valid0){
 const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
@@ -3224,11 +3579,11 @@ return errors === 0;
 }
 validate26.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const v_code_sex = validate27;
-const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/code-sex.schema.json","title":"性别代码","description":"人的性别代码(GB/T 2261.1-2003):0 未知的性别、1 男、2 女、9 未说明的性别。公民身份号码的顺序码只能推出 1 或 2。","x-title-en":"Sex code","x-description-en":"Code of human sex (GB/T 2261.1-2003): 0 not known, 1 male, 2 female, 9 not stated. A resident ID sequence number yields only 1 or 2.","x-version":"1.0.0","x-standard":"GB/T 2261.1-2003 个人基本信息分类与代码 第1部分:人的性别代码","type":"string","enum":["0","1","2","9"],"x-enum-labels":{"0":{"zh-CN":"未知的性别","en":"Not known"},"1":{"zh-CN":"男","en":"Male"},"2":{"zh-CN":"女","en":"Female"},"9":{"zh-CN":"未说明的性别","en":"Not stated"}},"examples":["1","2"],"x-examples-invalid":[{"data":"3","codes":["enum"]},{"data":1,"codes":["type","enum"]},{"data":"男","codes":["enum"]}]};
+export const v_code_ethnicity = validate27;
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/code-ethnicity.schema.json","title":"民族代码","description":"中国各民族名称的数字代码(GB 3304-1991):01-56 为 56 个民族,97 为其他未识别民族,98 为外国血统中国籍人士。英文标签为该标准的罗马字母拼写。","x-title-en":"Ethnic group code","x-description-en":"Numeric codes of the nationalities of China (GB 3304-1991): 01-56 the 56 ethnic groups, 97 other unidentified ethnic groups, 98 Chinese citizens of foreign origin. The English labels are the standard's romanized spellings.","x-version":"1.0.0","x-standard":"GB 3304-1991 中国各民族名称的罗马字母拼写法和代码","type":"string","enum":["10","11","12","13","14","15","16","17","18","19","20","21","22","23","24","25","26","27","28","29","30","31","32","33","34","35","36","37","38","39","40","41","42","43","44","45","46","47","48","49","50","51","52","53","54","55","56","97","98","01","02","03","04","05","06","07","08","09"],"x-enum-labels":{"10":{"zh-CN":"朝鲜族","en":"Chosen"},"11":{"zh-CN":"满族","en":"Man"},"12":{"zh-CN":"侗族","en":"Dong"},"13":{"zh-CN":"瑶族","en":"Yao"},"14":{"zh-CN":"白族","en":"Bai"},"15":{"zh-CN":"土家族","en":"Tujia"},"16":{"zh-CN":"哈尼族","en":"Hani"},"17":{"zh-CN":"哈萨克族","en":"Kazak"},"18":{"zh-CN":"傣族","en":"Dai"},"19":{"zh-CN":"黎族","en":"Li"},"20":{"zh-CN":"傈僳族","en":"Lisu"},"21":{"zh-CN":"佤族","en":"Va"},"22":{"zh-CN":"畲族","en":"She"},"23":{"zh-CN":"高山族","en":"Gaoshan"},"24":{"zh-CN":"拉祜族","en":"Lahu"},"25":{"zh-CN":"水族","en":"Sui"},"26":{"zh-CN":"东乡族","en":"Dongxiang"},"27":{"zh-CN":"纳西族","en":"Naxi"},"28":{"zh-CN":"景颇族","en":"Jingpo"},"29":{"zh-CN":"柯尔克孜族","en":"Kirgiz"},"30":{"zh-CN":"土族","en":"Tu"},"31":{"zh-CN":"达斡尔族","en":"Daur"},"32":{"zh-CN":"仫佬族","en":"Mulao"},"33":{"zh-CN":"羌族","en":"Qiang"},"34":{"zh-CN":"布朗族","en":"Blang"},"35":{"zh-CN":"撒拉族","en":"Salar"},"36":{"zh-CN":"毛南族","en":"Maonan"},"37":{"zh-CN":"仡佬族","en":"Gelao"},"38":{"zh-CN":"锡伯族","en":"Xibe"},"39":{"zh-CN":"阿昌族","en":"Achang"},"40":{"zh-CN":"普米族","en":"Pumi"},"41":{"zh-CN":"塔吉克族","en":"Tajik"},"42":{"zh-CN":"怒族","en":"Nu"},"43":{"zh-CN":"乌孜别克族","en":"Uzbek"},"44":{"zh-CN":"俄罗斯族","en":"Russ"},"45":{"zh-CN":"鄂温克族","en":"Ewenki"},"46":{"zh-CN":"德昂族","en":"Deang"},"47":{"zh-CN":"保安族","en":"Bonan"},"48":{"zh-CN":"裕固族","en":"Yugur"},"49":{"zh-CN":"京族","en":"Gin"},"50":{"zh-CN":"塔塔尔族","en":"Tatar"},"51":{"zh-CN":"独龙族","en":"Derung"},"52":{"zh-CN":"鄂伦春族","en":"Oroqen"},"53":{"zh-CN":"赫哲族","en":"Hezhen"},"54":{"zh-CN":"门巴族","en":"Monba"},"55":{"zh-CN":"珞巴族","en":"Lhoba"},"56":{"zh-CN":"基诺族","en":"Jino"},"97":{"zh-CN":"其他未识别民族","en":"Other unidentified ethnic group"},"98":{"zh-CN":"外国血统中国籍人士","en":"Chinese citizen of foreign origin"},"01":{"zh-CN":"汉族","en":"Han"},"02":{"zh-CN":"蒙古族","en":"Mongol"},"03":{"zh-CN":"回族","en":"Hui"},"04":{"zh-CN":"藏族","en":"Zang"},"05":{"zh-CN":"维吾尔族","en":"Uygur"},"06":{"zh-CN":"苗族","en":"Miao"},"07":{"zh-CN":"彝族","en":"Yi"},"08":{"zh-CN":"壮族","en":"Zhuang"},"09":{"zh-CN":"布依族","en":"Buyei"}},"examples":["01","05","98"],"x-examples-invalid":[{"data":"1","codes":["enum"]},{"data":"57","codes":["enum"]},{"data":"汉族","codes":["enum"]},{"data":"HA","codes":["enum"]}]};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://govex.dev/specs/data/v1/code-sex.schema.json" */;
+/*# sourceURL="https://govex.dev/specs/data/v1/code-ethnicity.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate27.evaluated;
@@ -3248,7 +3603,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!((((data === "0") || (data === "1")) || (data === "2")) || (data === "9"))){
+if(!((((((((((((((((((((((((((((((((((((((((((((((((((((((((((data === "10") || (data === "11")) || (data === "12")) || (data === "13")) || (data === "14")) || (data === "15")) || (data === "16")) || (data === "17")) || (data === "18")) || (data === "19")) || (data === "20")) || (data === "21")) || (data === "22")) || (data === "23")) || (data === "24")) || (data === "25")) || (data === "26")) || (data === "27")) || (data === "28")) || (data === "29")) || (data === "30")) || (data === "31")) || (data === "32")) || (data === "33")) || (data === "34")) || (data === "35")) || (data === "36")) || (data === "37")) || (data === "38")) || (data === "39")) || (data === "40")) || (data === "41")) || (data === "42")) || (data === "43")) || (data === "44")) || (data === "45")) || (data === "46")) || (data === "47")) || (data === "48")) || (data === "49")) || (data === "50")) || (data === "51")) || (data === "52")) || (data === "53")) || (data === "54")) || (data === "55")) || (data === "56")) || (data === "97")) || (data === "98")) || (data === "01")) || (data === "02")) || (data === "03")) || (data === "04")) || (data === "05")) || (data === "06")) || (data === "07")) || (data === "08")) || (data === "09"))){
 const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
@@ -3263,6 +3618,45 @@ return errors === 0;
 }
 validate27.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
+export const v_code_sex = validate28;
+const schema54 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/code-sex.schema.json","title":"性别代码","description":"人的性别代码(GB/T 2261.1-2003):0 未知的性别、1 男、2 女、9 未说明的性别。公民身份号码的顺序码只能推出 1 或 2。","x-title-en":"Sex code","x-description-en":"Code of human sex (GB/T 2261.1-2003): 0 not known, 1 male, 2 female, 9 not stated. A resident ID sequence number yields only 1 or 2.","x-version":"1.0.0","x-standard":"GB/T 2261.1-2003 个人基本信息分类与代码 第1部分:人的性别代码","type":"string","enum":["0","1","2","9"],"x-enum-labels":{"0":{"zh-CN":"未知的性别","en":"Not known"},"1":{"zh-CN":"男","en":"Male"},"2":{"zh-CN":"女","en":"Female"},"9":{"zh-CN":"未说明的性别","en":"Not stated"}},"examples":["1","2"],"x-examples-invalid":[{"data":"3","codes":["enum"]},{"data":1,"codes":["type","enum"]},{"data":"男","codes":["enum"]}]};
+
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://govex.dev/specs/data/v1/code-sex.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate28.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((data === "0") || (data === "1")) || (data === "2")) || (data === "9"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+validate28.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
 export const v_elements = validate21;
 const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/elements.schema.json","title":"数据元","description":"政务信息资源共享交换使用的通用数据元(标识符、日期、金额、姓名、联系方式等)。本文件只是数据元的集合,各记录规范通过 \"elements.schema.json#/$defs/<名称>\" 引用其中的定义;根模式本身不约束取值。","x-title-en":"Data elements","x-description-en":"Common data elements of government information-resource sharing and exchange (identifiers, dates, money, names, contact details). This file is a collection: record specs reference its definitions as \"elements.schema.json#/$defs/<name>\"; the root schema itself does not constrain a value.","x-version":"1.0.0","examples":["11010519491231002X","91350100M000100Y43","2024-03-01"],"$defs":{"residentId":{"title":"公民身份号码","description":"18 位公民身份号码:6 位地址码(签发时有效的 GB/T 2260 行政区划代码,历史代码合法)、8 位出生日期、3 位顺序码(奇数为男、偶数为女)和 1 位校验码(ISO 7064 MOD 11-2,可为 X)。15 位旧号码默认不接受。","x-title-en":"Citizen identity number","x-description-en":"18-character resident ID: 6-digit address code (the GB/T 2260 code in force when issued, so historical codes are valid), 8-digit birth date, 3-digit sequence (odd = male, even = female) and a check character (ISO 7064 MOD 11-2, may be X). Legacy 15-digit numbers are not accepted by default.","x-standard":"GB 11643-1999 公民身份号码","type":"string","format":"cn-resident-id","examples":["11010519491231002X","440524188001010014","370102198506120033"],"x-examples-invalid":[{"data":"110105194912310021","codes":["invalid_check_character"]},{"data":"11010519491331002X","codes":["invalid_birth_date"]},{"data":"11010549123100","codes":["invalid_length"]}]},"uscc":{"title":"统一社会信用代码","description":"18 位统一社会信用代码:第 1 位登记管理部门代码、第 2 位机构类别代码、第 3-8 位登记管理机关行政区划代码、第 9-17 位主体标识码(组织机构代码)、第 18 位校验码。字符集为 0-9 和除 I、O、Z、S、V 以外的大写字母。","x-title-en":"Unified social credit code","x-description-en":"18-character unified social credit code: position 1 registration authority, position 2 entity type, positions 3-8 division code of the registering office, positions 9-17 the subject identifier (an organization code), position 18 the check character. Charset: digits and uppercase letters except I, O, Z, S, V.","x-standard":"GB 32100-2015 法人和其他组织统一社会信用代码编码规则","type":"string","format":"cn-uscc","examples":["91350100M000100Y43","11370000MB1234562A","91370102MA3C00011F"],"x-examples-invalid":[{"data":"91350100M000100Y44","codes":["invalid_check_character"]},{"data":"91350100M000100Y4","codes":["invalid_length"]},{"data":"9I350100M000100Y43","codes":["invalid_character"]}]},"orgCode":{"title":"组织机构代码","description":"9 位组织机构代码:8 位本体代码(数字或大写字母)和 1 位校验码(数字或 X)。书写时常在第 8、9 位之间加连字符,交换时不带连字符。","x-title-en":"Organization code","x-description-en":"9-character organization code: 8 body characters (digits or uppercase letters) and a check character (digit or X). Often written with a hyphen before the check character; exchanged without it.","x-standard":"GB 11714-1997 全国组织机构代码编制规则","type":"string","format":"cn-org-code","examples":["M000100Y4","MB1234562"],"x-examples-invalid":[{"data":"M000100Y5","codes":["invalid_check_character"]}]},"divisionCode":{"title":"行政区划代码","description":"6 位县级及以上行政区划代码:第 1-2 位省级、第 3-4 位地级、第 5-6 位县级。以民政部公布的代码为准;国家统计局的统计用区划代码(如开发区)不是 GB/T 2260 代码。","x-title-en":"Administrative division code","x-description-en":"6-digit county-level-or-above division code: digits 1-2 province, 3-4 prefecture, 5-6 county. The Ministry of Civil Affairs list is the authority; NBS statistical codes (such as development zones) are not GB/T 2260 codes.","x-standard":"GB/T 2260 中华人民共和国行政区划代码","type":"string","format":"cn-admin-division","examples":["370102","110105","370000"],"x-examples-invalid":[{"data":"130171","codes":["unknown_division_code"]},{"data":"37010","codes":["invalid_length"]}]},"mobile":{"title":"手机号码","description":"中国大陆 11 位手机号码,不含国家代码和分隔符。","x-title-en":"Mobile phone number","x-description-en":"Mainland China 11-digit mobile number, without country code or separators.","type":"string","format":"cn-mobile","examples":["13912345678","18612340000"],"x-examples-invalid":[{"data":"12912345678","codes":["invalid_mobile"]}]},"phone":{"title":"固定电话号码","description":"固定电话号码:以 0 开头的 3-4 位长途区号、可选的连字符、7-8 位本地号码,可带以连字符分隔的 1-6 位分机号。","x-title-en":"Landline phone number","x-description-en":"Landline number: a 3-4 digit trunk area code starting with 0, an optional hyphen, a 7-8 digit local number, optionally a hyphen and a 1-6 digit extension.","type":"string","pattern":"^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$","maxLength":20,"examples":["0531-86123456","01065001234","0755-26501234-801"],"x-examples-invalid":[{"data":"86123456","codes":["pattern"]}]},"email":{"title":"电子邮箱","description":"电子邮件地址(RFC 5321 地址语法)。","x-title-en":"Email address","x-description-en":"Email address (RFC 5321 address syntax).","x-standard":"RFC 5321 §4.1.2","type":"string","format":"email","maxLength":254,"examples":["contact@example.gov.cn"],"x-examples-invalid":[{"data":"contact@","codes":["invalid_email"]}]},"uri":{"title":"统一资源标识符","description":"绝对 URI,通常为 https 地址。","x-title-en":"URI","x-description-en":"Absolute URI, usually an https address.","x-standard":"RFC 3986","type":"string","format":"uri","maxLength":2048,"examples":["https://data.example.gov.cn/catalog/11000-A00034VG345"],"x-examples-invalid":[{"data":"not a uri","codes":["invalid_uri"]}]},"date":{"title":"日期","description":"公历日期,格式 YYYY-MM-DD。","x-title-en":"Date","x-description-en":"Gregorian calendar date, YYYY-MM-DD.","x-standard":"RFC 3339 §5.6 full-date; GB/T 7408","type":"string","format":"date","examples":["2024-03-01"],"x-examples-invalid":[{"data":"2023-02-29","codes":["invalid_date"]},{"data":"2024/03/01","codes":["invalid_date"]}]},"dateTime":{"title":"日期时间","description":"带时区偏移的日期时间,格式 YYYY-MM-DDThh:mm:ss[.s]±hh:mm 或以 Z 结尾;北京时间写作 +08:00。","x-title-en":"Date and time","x-description-en":"Date and time with a time-zone offset, YYYY-MM-DDThh:mm:ss[.s]±hh:mm or ending in Z; Beijing time is +08:00.","x-standard":"RFC 3339 §5.6 date-time; GB/T 7408","type":"string","format":"date-time","examples":["2024-03-01T09:30:00+08:00"],"x-examples-invalid":[{"data":"2024-03-01 09:30:00","codes":["invalid_date_time"]}]},"money":{"title":"金额","description":"非负金额,以十进制字符串表示以免浮点误差:整数部分无前导零,最多 2 位小数。币种默认为人民币(CNY),单位默认为元;引用处在说明中注明单位(如万元)。","x-title-en":"Amount of money","x-description-en":"Non-negative amount as a decimal string, avoiding floating-point error: no leading zeros in the integer part, at most 2 decimals. The currency is CNY unless a currency field says otherwise and the unit is yuan; a referencing field states its unit (such as 10,000 yuan) in its description.","type":"string","pattern":"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$","maxLength":21,"examples":["0","100","1234.5","99.99"],"x-examples-invalid":[{"data":"1.234","codes":["pattern"]},{"data":"-5","codes":["pattern"]},{"data":100,"codes":["type"]}]},"currency":{"title":"币种","description":"ISO 4217 三位字母币种代码,默认为 CNY(人民币)。","x-title-en":"Currency","x-description-en":"ISO 4217 three-letter currency code; CNY (renminbi) by default.","x-standard":"GB/T 12406 (ISO 4217) 表示货币的代码","type":"string","pattern":"^[A-Z]{3}$","default":"CNY","examples":["CNY","USD"],"x-examples-invalid":[{"data":"cny","codes":["pattern"]}]},"personName":{"title":"姓名","description":"自然人姓名,最长 50 个字符(按 Unicode 码点计数,CJK 扩展 B 等增补平面汉字算 1 个字符且合法)。少数民族和外国人姓名可含间隔号“·”和空格;首尾不得为空白。","x-title-en":"Personal name","x-description-en":"Name of a natural person, at most 50 characters counted as Unicode code points (supplementary-plane CJK characters such as Extension B count as one and are legal). Minority and foreign names may contain the middle dot \"·\" and spaces; no leading or trailing whitespace.","type":"string","minLength":1,"maxLength":50,"pattern":"^\\S(.*\\S)?$","examples":["张三","王𠀾","阿依古丽·买买提","Maria Garcia"],"x-examples-invalid":[{"data":"","codes":["min_length","pattern"]},{"data":" 张三","codes":["pattern"]},{"data":"张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张","codes":["max_length"]}]},"organizationName":{"title":"单位名称","description":"法人或其他组织、政府部门的全称,最长 200 个字符。","x-title-en":"Organization name","x-description-en":"Full name of a legal entity, other organization or government department, at most 200 characters.","type":"string","minLength":1,"maxLength":200,"pattern":"^\\S(.*\\S)?$","examples":["济南市历下区示例科技有限公司","山东省示例厅"],"x-examples-invalid":[{"data":"","codes":["min_length","pattern"]}]},"postalCode":{"title":"邮政编码","description":"6 位邮政编码。","x-title-en":"Postal code","x-description-en":"6-digit postal code.","x-standard":"GB/T 4758","type":"string","pattern":"^[0-9]{6}$","examples":["250011"],"x-examples-invalid":[{"data":"25001","codes":["pattern"]}]},"resourceCode":{"title":"信息资源代码","description":"政务信息资源代码,写作“前段码/后段码”:前段码为分类代码(类 1 位、项 2 位,其后为目、细目代码),后段码为顺序码,均为可变长度。","x-title-en":"Information resource code","x-description-en":"Government information resource code written \"prefix/suffix\": the prefix is the classification code (1-digit 类, 2-digit 项, then the 目 and 细目 codes), the suffix a sequence number, both of variable length.","x-standard":"政务信息资源目录编制指南(试行)(发改高技〔2017〕1272号); GB/T 21063.3-2007 信息资源标识符","type":"string","pattern":"^[1-3][0-9]{2}[0-9A-Z]{0,29}/[0-9A-Z]{1,32}$","maxLength":64,"examples":["11000/A00034VG345","301001/000001"],"x-examples-invalid":[{"data":"11000-A00034VG345","codes":["pattern"]},{"data":"41000/A1","codes":["pattern"]}]},"contact":{"title":"联系人","description":"联系人及其联系方式。","x-title-en":"Contact","x-description-en":"A contact person and how to reach them.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/$defs/personName","title":"联系人姓名","description":"联系人姓名。","x-title-en":"Contact name","x-description-en":"Name of the contact person."},"organization":{"$ref":"#/$defs/organizationName","title":"所在单位","description":"联系人所在单位或部门。","x-title-en":"Organization","x-description-en":"Organization or department of the contact person."},"phone":{"$ref":"#/$defs/phone","title":"固定电话","description":"联系人固定电话。","x-title-en":"Landline","x-description-en":"Landline of the contact person."},"mobile":{"$ref":"#/$defs/mobile","title":"手机号码","description":"联系人手机号码。","x-title-en":"Mobile","x-description-en":"Mobile number of the contact person."},"email":{"$ref":"#/$defs/email","title":"电子邮箱","description":"联系人电子邮箱。","x-title-en":"Email","x-description-en":"Email address of the contact person."}},"examples":[{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456","email":"contact@example.gov.cn"}],"x-examples-invalid":[{"data":{"organization":"山东省示例厅"},"codes":["required"]},{"data":{"name":"李四","fax":"0531-86123457"},"codes":["additional_properties"]}]}}};
 
@@ -3273,22 +3667,22 @@ return true;
 }
 validate21.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const v_legal_entity = validate28;
-const schema54 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/legal-entity.schema.json","title":"法人和其他组织","description":"法人和其他组织的基础信息,以统一社会信用代码为主键。交叉校验规则 legal-entity-uscc 要求:组织机构代码(如填写)等于统一社会信用代码第 9-17 位,登记管理部门和机构类别与代码第 1、2 位一致。","x-title-en":"Legal entity","x-description-en":"Basic record of a legal entity or other organization, keyed by its unified social credit code. The cross-field rule legal-entity-uscc requires the organization code (if given) to equal positions 9-17 of the USCC, and the registration authority and entity type to agree with positions 1 and 2.","x-version":"1.0.0","x-standard":"GB 32100-2015 法人和其他组织统一社会信用代码编码规则","x-govex-rules":["legal-entity-uscc"],"type":"object","additionalProperties":false,"required":["uscc","name"],"properties":{"uscc":{"$ref":"elements.schema.json#/$defs/uscc","title":"统一社会信用代码","description":"18 位统一社会信用代码,记录的主键。","x-title-en":"Unified social credit code","x-description-en":"18-character unified social credit code, the key of the record.","x-standard":"GB 32100-2015"},"name":{"$ref":"elements.schema.json#/$defs/organizationName","title":"名称","description":"登记的法人或其他组织名称全称。","x-title-en":"Name","x-description-en":"Registered full name of the legal entity or organization."},"orgCode":{"$ref":"elements.schema.json#/$defs/orgCode","title":"组织机构代码","description":"9 位组织机构代码(不含连字符);填写时必须等于统一社会信用代码第 9-17 位。","x-title-en":"Organization code","x-description-en":"9-character organization code (no hyphen); when given it must equal positions 9-17 of the USCC.","x-standard":"GB 11714-1997"},"registrationAuthority":{"title":"登记管理部门","description":"统一社会信用代码第 1 位表示的登记管理部门代码。","x-title-en":"Registration authority","x-description-en":"Registration authority code, position 1 of the USCC.","x-standard":"GB 32100-2015 §4.2 登记管理部门代码","type":"string","enum":["1","2","3","4","5","6","7","8","9","A","N","Y"],"x-enum-labels":{"1":{"zh-CN":"机构编制","en":"Institutional establishment authority"},"2":{"zh-CN":"外交","en":"Foreign affairs"},"3":{"zh-CN":"司法行政","en":"Judicial administration"},"4":{"zh-CN":"文化","en":"Culture"},"5":{"zh-CN":"民政","en":"Civil affairs"},"6":{"zh-CN":"旅游","en":"Tourism"},"7":{"zh-CN":"宗教","en":"Religious affairs"},"8":{"zh-CN":"工会","en":"Trade unions"},"9":{"zh-CN":"工商(市场监管)","en":"Industry and commerce (market regulation)"},"A":{"zh-CN":"中央军委改革和编制办公室","en":"Reform and Organization Office of the Central Military Commission"},"N":{"zh-CN":"农业","en":"Agriculture (rural affairs)"},"Y":{"zh-CN":"其他","en":"Other"}}},"entityType":{"title":"机构类别","description":"统一社会信用代码第 1、2 位组成的机构类别代码(登记管理部门代码加类别码)。","x-title-en":"Entity type","x-description-en":"Entity type code formed by positions 1 and 2 of the USCC (registration authority code followed by the category digit).","x-standard":"GB 32100-2015 §4.3 机构类别代码","type":"string","enum":["11","12","13","19","21","29","31","32","33","34","35","39","41","49","51","52","53","59","61","62","69","71","72","79","81","89","91","92","93","A1","A9","N1","N2","N3","N9","Y1"],"x-enum-labels":{"11":{"zh-CN":"机关","en":"Government body"},"12":{"zh-CN":"事业单位","en":"Public institution"},"13":{"zh-CN":"中央编办直接管理机构编制的群众团体","en":"Mass organization whose establishment is managed by the central establishment office"},"19":{"zh-CN":"其他(机构编制)","en":"Other (establishment authority)"},"21":{"zh-CN":"外国常驻新闻机构","en":"Resident office of a foreign news organization"},"29":{"zh-CN":"其他(外交)","en":"Other (foreign affairs)"},"31":{"zh-CN":"律师执业机构","en":"Law firm"},"32":{"zh-CN":"公证处","en":"Notary office"},"33":{"zh-CN":"基层法律服务所","en":"Grassroots legal service office"},"34":{"zh-CN":"司法鉴定机构","en":"Forensic appraisal institution"},"35":{"zh-CN":"仲裁委员会","en":"Arbitration commission"},"39":{"zh-CN":"其他(司法行政)","en":"Other (judicial administration)"},"41":{"zh-CN":"外国在华文化中心","en":"Foreign cultural centre in China"},"49":{"zh-CN":"其他(文化)","en":"Other (culture)"},"51":{"zh-CN":"社会团体","en":"Social organization"},"52":{"zh-CN":"民办非企业单位","en":"Private non-enterprise unit"},"53":{"zh-CN":"基金会","en":"Foundation"},"59":{"zh-CN":"其他(民政)","en":"Other (civil affairs)"},"61":{"zh-CN":"外国旅游部门常驻代表机构","en":"Resident office of a foreign tourism authority"},"62":{"zh-CN":"港澳台地区旅游部门常驻内地(大陆)代表机构","en":"Resident mainland office of a Hong Kong, Macao or Taiwan tourism authority"},"69":{"zh-CN":"其他(旅游)","en":"Other (tourism)"},"71":{"zh-CN":"宗教活动场所","en":"Venue for religious activities"},"72":{"zh-CN":"宗教院校","en":"Religious school"},"79":{"zh-CN":"其他(宗教)","en":"Other (religious affairs)"},"81":{"zh-CN":"基层工会","en":"Grassroots trade union"},"89":{"zh-CN":"其他(工会)","en":"Other (trade unions)"},"91":{"zh-CN":"企业","en":"Enterprise"},"92":{"zh-CN":"个体工商户","en":"Individual business"},"93":{"zh-CN":"农民专业合作社","en":"Farmers' specialized cooperative"},"A1":{"zh-CN":"军队事业单位","en":"Military public institution"},"A9":{"zh-CN":"其他(中央军委改革和编制办公室)","en":"Other (CMC Reform and Organization Office)"},"N1":{"zh-CN":"组级集体经济组织","en":"Group-level collective economic organization"},"N2":{"zh-CN":"村级集体经济组织","en":"Village-level collective economic organization"},"N3":{"zh-CN":"乡镇级集体经济组织","en":"Township-level collective economic organization"},"N9":{"zh-CN":"其他(农业)","en":"Other (agriculture)"},"Y1":{"zh-CN":"其他","en":"Other"}}},"legalRepresentative":{"title":"法定代表人","description":"法定代表人(负责人、经营者、执行事务合伙人等)。","x-title-en":"Legal representative","x-description-en":"Legal representative (or person in charge, operator, managing partner).","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"elements.schema.json#/$defs/personName","title":"姓名","description":"法定代表人姓名。","x-title-en":"Name","x-description-en":"Name of the legal representative."},"residentId":{"$ref":"elements.schema.json#/$defs/residentId","title":"公民身份号码","description":"法定代表人的公民身份号码;共享时通常需脱敏,可不填。","x-title-en":"Resident ID","x-description-en":"Resident ID of the legal representative; usually masked when shared, may be omitted."},"nationality":{"$ref":"code-country.schema.json","title":"国籍","description":"法定代表人国籍,未填视为中国。","x-title-en":"Nationality","x-description-en":"Nationality of the legal representative; absent means China.","default":"CHN"}}},"registeredCapital":{"$ref":"elements.schema.json#/$defs/money","title":"注册资本","description":"注册资本(开办资金、出资额),单位:万元;币种见 registeredCapitalCurrency。","x-title-en":"Registered capital","x-description-en":"Registered capital (or start-up funds, contributed capital) in units of 10,000 (万元); currency in registeredCapitalCurrency."},"registeredCapitalCurrency":{"$ref":"elements.schema.json#/$defs/currency","title":"注册资本币种","description":"注册资本的币种,默认人民币(CNY)。","x-title-en":"Currency of registered capital","x-description-en":"Currency of the registered capital; CNY by default.","default":"CNY"},"establishmentDate":{"$ref":"elements.schema.json#/$defs/date","title":"成立日期","description":"成立(设立)日期。","x-title-en":"Establishment date","x-description-en":"Date of establishment."},"approvalDate":{"$ref":"elements.schema.json#/$defs/date","title":"核准日期","description":"最近一次登记事项的核准日期。","x-title-en":"Approval date","x-description-en":"Date the latest registration was approved."},"registrationOffice":{"$ref":"elements.schema.json#/$defs/organizationName","title":"登记机关","description":"办理登记的机关名称,如“福州市市场监督管理局”。","x-title-en":"Registration office","x-description-en":"Name of the office that registered the entity, such as a city market regulation bureau."},"address":{"$ref":"address.schema.json","title":"住所","description":"登记的住所(经营场所、办公地址)。","x-title-en":"Registered address","x-description-en":"Registered domicile (place of business or office)."},"businessScope":{"title":"经营(业务)范围","description":"登记的经营范围或业务范围。","x-title-en":"Business scope","x-description-en":"Registered scope of business or of activities.","type":"string","minLength":1,"maxLength":4000},"status":{"title":"登记状态","description":"登记状态。","x-title-en":"Registration status","x-description-en":"Registration status.","type":"string","enum":["存续","在业","迁入","迁出","停业","歇业","清算","吊销","注销","撤销"],"x-enum-labels":{"存续":{"zh-CN":"存续(在营、开业、在册)","en":"Subsisting (in operation, registered)"},"在业":{"zh-CN":"在业","en":"In business"},"迁入":{"zh-CN":"迁入","en":"Moved in"},"迁出":{"zh-CN":"迁出","en":"Moved out"},"停业":{"zh-CN":"停业","en":"Business suspended"},"歇业":{"zh-CN":"歇业","en":"Dormant"},"清算":{"zh-CN":"清算","en":"In liquidation"},"吊销":{"zh-CN":"吊销","en":"Business licence revoked"},"注销":{"zh-CN":"注销","en":"Deregistered"},"撤销":{"zh-CN":"撤销","en":"Registration revoked"}}},"statusDate":{"$ref":"elements.schema.json#/$defs/date","title":"状态变更日期","description":"进入当前登记状态的日期(如注销日期、吊销日期)。","x-title-en":"Status date","x-description-en":"Date the current status took effect (such as the deregistration or revocation date)."},"phone":{"$ref":"elements.schema.json#/$defs/phone","title":"联系电话","description":"单位固定电话。","x-title-en":"Phone","x-description-en":"Landline of the organization."},"email":{"$ref":"elements.schema.json#/$defs/email","title":"电子邮箱","description":"单位电子邮箱。","x-title-en":"Email","x-description-en":"Email address of the organization."}},"examples":[{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","orgCode":"M000100Y4","registrationAuthority":"9","entityType":"91","legalRepresentative":{"name":"张三","residentId":"370102198506120033"},"registeredCapital":"500","registeredCapitalCurrency":"CNY","establishmentDate":"2016-05-20","registrationOffice":"福州市市场监督管理局","address":{"divisionCode":"350102","province":"福建省","city":"福州市","county":"鼓楼区","detail":"示例路 8 号"},"businessScope":"一般项目:日用百货销售。","status":"存续"},{"uscc":"11370000MB1234562A","name":"山东省示例厅","registrationAuthority":"1","entityType":"11","legalRepresentative":{"name":"李四"},"address":{"divisionCode":"370102","province":"山东省","city":"济南市","county":"历下区"}},{"uscc":"52370102MJ000123XT","name":"济南市历下区示例养老服务中心","orgCode":"MJ000123X","registrationAuthority":"5","entityType":"52","registeredCapital":"3.5","establishmentDate":"2019-11-01","status":"注销","statusDate":"2023-06-30"}],"x-examples-invalid":[{"data":{"name":"福州示例贸易有限公司"},"codes":["required"]},{"data":{"uscc":"91350100M000100Y44","name":"福州示例贸易有限公司"},"codes":["invalid_check_character"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","entityType":"94"},"codes":["enum"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","registeredCapital":"500.125"},"codes":["pattern"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","registeredCapital":500},"codes":["type"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","status":"正常"},"codes":["enum"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","legalRepresentative":{"residentId":"370102198506120033"}},"codes":["required"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","capital":"500"},"codes":["additional_properties"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","orgCode":"M000100Y5"},"codes":["invalid_check_character"]}]};
-const schema57 = {"title":"组织机构代码","description":"9 位组织机构代码:8 位本体代码(数字或大写字母)和 1 位校验码(数字或 X)。书写时常在第 8、9 位之间加连字符,交换时不带连字符。","x-title-en":"Organization code","x-description-en":"9-character organization code: 8 body characters (digits or uppercase letters) and a check character (digit or X). Often written with a hyphen before the check character; exchanged without it.","x-standard":"GB 11714-1997 全国组织机构代码编制规则","type":"string","format":"cn-org-code","examples":["M000100Y4","MB1234562"],"x-examples-invalid":[{"data":"M000100Y5","codes":["invalid_check_character"]}]};
-const schema59 = {"title":"公民身份号码","description":"18 位公民身份号码:6 位地址码(签发时有效的 GB/T 2260 行政区划代码,历史代码合法)、8 位出生日期、3 位顺序码(奇数为男、偶数为女)和 1 位校验码(ISO 7064 MOD 11-2,可为 X)。15 位旧号码默认不接受。","x-title-en":"Citizen identity number","x-description-en":"18-character resident ID: 6-digit address code (the GB/T 2260 code in force when issued, so historical codes are valid), 8-digit birth date, 3-digit sequence (odd = male, even = female) and a check character (ISO 7064 MOD 11-2, may be X). Legacy 15-digit numbers are not accepted by default.","x-standard":"GB 11643-1999 公民身份号码","type":"string","format":"cn-resident-id","examples":["11010519491231002X","440524188001010014","370102198506120033"],"x-examples-invalid":[{"data":"110105194912310021","codes":["invalid_check_character"]},{"data":"11010519491331002X","codes":["invalid_birth_date"]},{"data":"11010549123100","codes":["invalid_length"]}]};
-const schema61 = {"title":"金额","description":"非负金额,以十进制字符串表示以免浮点误差:整数部分无前导零,最多 2 位小数。币种默认为人民币(CNY),单位默认为元;引用处在说明中注明单位(如万元)。","x-title-en":"Amount of money","x-description-en":"Non-negative amount as a decimal string, avoiding floating-point error: no leading zeros in the integer part, at most 2 decimals. The currency is CNY unless a currency field says otherwise and the unit is yuan; a referencing field states its unit (such as 10,000 yuan) in its description.","type":"string","pattern":"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$","maxLength":21,"examples":["0","100","1234.5","99.99"],"x-examples-invalid":[{"data":"1.234","codes":["pattern"]},{"data":"-5","codes":["pattern"]},{"data":100,"codes":["type"]}]};
-const schema62 = {"title":"币种","description":"ISO 4217 三位字母币种代码,默认为 CNY(人民币)。","x-title-en":"Currency","x-description-en":"ISO 4217 three-letter currency code; CNY (renminbi) by default.","x-standard":"GB/T 12406 (ISO 4217) 表示货币的代码","type":"string","pattern":"^[A-Z]{3}$","default":"CNY","examples":["CNY","USD"],"x-examples-invalid":[{"data":"cny","codes":["pattern"]}]};
-const formats20 = formats["cn-org-code"];
-const formats22 = formats["cn-resident-id"];
-const pattern16 = new RegExp("^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$", "u");
-const pattern17 = new RegExp("^[A-Z]{3}$", "u");
+export const v_legal_entity = validate29;
+const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/legal-entity.schema.json","title":"法人和其他组织","description":"法人和其他组织的基础信息,以统一社会信用代码为主键。交叉校验规则 legal-entity-uscc 要求:组织机构代码(如填写)等于统一社会信用代码第 9-17 位,登记管理部门和机构类别与代码第 1、2 位一致。","x-title-en":"Legal entity","x-description-en":"Basic record of a legal entity or other organization, keyed by its unified social credit code. The cross-field rule legal-entity-uscc requires the organization code (if given) to equal positions 9-17 of the USCC, and the registration authority and entity type to agree with positions 1 and 2.","x-version":"1.0.0","x-standard":"GB 32100-2015 法人和其他组织统一社会信用代码编码规则","x-govex-rules":["legal-entity-uscc"],"type":"object","additionalProperties":false,"required":["uscc","name"],"properties":{"uscc":{"$ref":"elements.schema.json#/$defs/uscc","title":"统一社会信用代码","description":"18 位统一社会信用代码,记录的主键。","x-title-en":"Unified social credit code","x-description-en":"18-character unified social credit code, the key of the record.","x-standard":"GB 32100-2015"},"name":{"$ref":"elements.schema.json#/$defs/organizationName","title":"名称","description":"登记的法人或其他组织名称全称。","x-title-en":"Name","x-description-en":"Registered full name of the legal entity or organization."},"orgCode":{"$ref":"elements.schema.json#/$defs/orgCode","title":"组织机构代码","description":"9 位组织机构代码(不含连字符);填写时必须等于统一社会信用代码第 9-17 位。","x-title-en":"Organization code","x-description-en":"9-character organization code (no hyphen); when given it must equal positions 9-17 of the USCC.","x-standard":"GB 11714-1997"},"registrationAuthority":{"title":"登记管理部门","description":"统一社会信用代码第 1 位表示的登记管理部门代码。","x-title-en":"Registration authority","x-description-en":"Registration authority code, position 1 of the USCC.","x-standard":"GB 32100-2015 §4.2 登记管理部门代码","type":"string","enum":["1","2","3","4","5","6","7","8","9","A","N","Y"],"x-enum-labels":{"1":{"zh-CN":"机构编制","en":"Institutional establishment authority"},"2":{"zh-CN":"外交","en":"Foreign affairs"},"3":{"zh-CN":"司法行政","en":"Judicial administration"},"4":{"zh-CN":"文化","en":"Culture"},"5":{"zh-CN":"民政","en":"Civil affairs"},"6":{"zh-CN":"旅游","en":"Tourism"},"7":{"zh-CN":"宗教","en":"Religious affairs"},"8":{"zh-CN":"工会","en":"Trade unions"},"9":{"zh-CN":"工商(市场监管)","en":"Industry and commerce (market regulation)"},"A":{"zh-CN":"中央军委改革和编制办公室","en":"Reform and Organization Office of the Central Military Commission"},"N":{"zh-CN":"农业","en":"Agriculture (rural affairs)"},"Y":{"zh-CN":"其他","en":"Other"}}},"entityType":{"title":"机构类别","description":"统一社会信用代码第 1、2 位组成的机构类别代码(登记管理部门代码加类别码)。","x-title-en":"Entity type","x-description-en":"Entity type code formed by positions 1 and 2 of the USCC (registration authority code followed by the category digit).","x-standard":"GB 32100-2015 §4.3 机构类别代码","type":"string","enum":["11","12","13","19","21","29","31","32","33","34","35","39","41","49","51","52","53","59","61","62","69","71","72","79","81","89","91","92","93","A1","A9","N1","N2","N3","N9","Y1"],"x-enum-labels":{"11":{"zh-CN":"机关","en":"Government body"},"12":{"zh-CN":"事业单位","en":"Public institution"},"13":{"zh-CN":"中央编办直接管理机构编制的群众团体","en":"Mass organization whose establishment is managed by the central establishment office"},"19":{"zh-CN":"其他(机构编制)","en":"Other (establishment authority)"},"21":{"zh-CN":"外国常驻新闻机构","en":"Resident office of a foreign news organization"},"29":{"zh-CN":"其他(外交)","en":"Other (foreign affairs)"},"31":{"zh-CN":"律师执业机构","en":"Law firm"},"32":{"zh-CN":"公证处","en":"Notary office"},"33":{"zh-CN":"基层法律服务所","en":"Grassroots legal service office"},"34":{"zh-CN":"司法鉴定机构","en":"Forensic appraisal institution"},"35":{"zh-CN":"仲裁委员会","en":"Arbitration commission"},"39":{"zh-CN":"其他(司法行政)","en":"Other (judicial administration)"},"41":{"zh-CN":"外国在华文化中心","en":"Foreign cultural centre in China"},"49":{"zh-CN":"其他(文化)","en":"Other (culture)"},"51":{"zh-CN":"社会团体","en":"Social organization"},"52":{"zh-CN":"民办非企业单位","en":"Private non-enterprise unit"},"53":{"zh-CN":"基金会","en":"Foundation"},"59":{"zh-CN":"其他(民政)","en":"Other (civil affairs)"},"61":{"zh-CN":"外国旅游部门常驻代表机构","en":"Resident office of a foreign tourism authority"},"62":{"zh-CN":"港澳台地区旅游部门常驻内地(大陆)代表机构","en":"Resident mainland office of a Hong Kong, Macao or Taiwan tourism authority"},"69":{"zh-CN":"其他(旅游)","en":"Other (tourism)"},"71":{"zh-CN":"宗教活动场所","en":"Venue for religious activities"},"72":{"zh-CN":"宗教院校","en":"Religious school"},"79":{"zh-CN":"其他(宗教)","en":"Other (religious affairs)"},"81":{"zh-CN":"基层工会","en":"Grassroots trade union"},"89":{"zh-CN":"其他(工会)","en":"Other (trade unions)"},"91":{"zh-CN":"企业","en":"Enterprise"},"92":{"zh-CN":"个体工商户","en":"Individual business"},"93":{"zh-CN":"农民专业合作社","en":"Farmers' specialized cooperative"},"A1":{"zh-CN":"军队事业单位","en":"Military public institution"},"A9":{"zh-CN":"其他(中央军委改革和编制办公室)","en":"Other (CMC Reform and Organization Office)"},"N1":{"zh-CN":"组级集体经济组织","en":"Group-level collective economic organization"},"N2":{"zh-CN":"村级集体经济组织","en":"Village-level collective economic organization"},"N3":{"zh-CN":"乡镇级集体经济组织","en":"Township-level collective economic organization"},"N9":{"zh-CN":"其他(农业)","en":"Other (agriculture)"},"Y1":{"zh-CN":"其他","en":"Other"}}},"legalRepresentative":{"title":"法定代表人","description":"法定代表人(负责人、经营者、执行事务合伙人等)。","x-title-en":"Legal representative","x-description-en":"Legal representative (or person in charge, operator, managing partner).","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"elements.schema.json#/$defs/personName","title":"姓名","description":"法定代表人姓名。","x-title-en":"Name","x-description-en":"Name of the legal representative."},"residentId":{"$ref":"elements.schema.json#/$defs/residentId","title":"公民身份号码","description":"法定代表人的公民身份号码;共享时通常需脱敏,可不填。","x-title-en":"Resident ID","x-description-en":"Resident ID of the legal representative; usually masked when shared, may be omitted."},"nationality":{"$ref":"code-country.schema.json","title":"国籍","description":"法定代表人国籍,未填视为中国。","x-title-en":"Nationality","x-description-en":"Nationality of the legal representative; absent means China.","default":"CHN"}}},"registeredCapital":{"$ref":"elements.schema.json#/$defs/money","title":"注册资本","description":"注册资本(开办资金、出资额),单位:万元;币种见 registeredCapitalCurrency。","x-title-en":"Registered capital","x-description-en":"Registered capital (or start-up funds, contributed capital) in units of 10,000 (万元); currency in registeredCapitalCurrency."},"registeredCapitalCurrency":{"$ref":"elements.schema.json#/$defs/currency","title":"注册资本币种","description":"注册资本的币种,默认人民币(CNY)。","x-title-en":"Currency of registered capital","x-description-en":"Currency of the registered capital; CNY by default.","default":"CNY"},"establishmentDate":{"$ref":"elements.schema.json#/$defs/date","title":"成立日期","description":"成立(设立)日期。","x-title-en":"Establishment date","x-description-en":"Date of establishment."},"approvalDate":{"$ref":"elements.schema.json#/$defs/date","title":"核准日期","description":"最近一次登记事项的核准日期。","x-title-en":"Approval date","x-description-en":"Date the latest registration was approved."},"registrationOffice":{"$ref":"elements.schema.json#/$defs/organizationName","title":"登记机关","description":"办理登记的机关名称,如“福州市市场监督管理局”。","x-title-en":"Registration office","x-description-en":"Name of the office that registered the entity, such as a city market regulation bureau."},"address":{"$ref":"address.schema.json","title":"住所","description":"登记的住所(经营场所、办公地址)。","x-title-en":"Registered address","x-description-en":"Registered domicile (place of business or office)."},"businessScope":{"title":"经营(业务)范围","description":"登记的经营范围或业务范围。","x-title-en":"Business scope","x-description-en":"Registered scope of business or of activities.","type":"string","minLength":1,"maxLength":4000},"status":{"title":"登记状态","description":"登记状态。","x-title-en":"Registration status","x-description-en":"Registration status.","type":"string","enum":["存续","在业","迁入","迁出","停业","歇业","清算","吊销","注销","撤销"],"x-enum-labels":{"存续":{"zh-CN":"存续(在营、开业、在册)","en":"Subsisting (in operation, registered)"},"在业":{"zh-CN":"在业","en":"In business"},"迁入":{"zh-CN":"迁入","en":"Moved in"},"迁出":{"zh-CN":"迁出","en":"Moved out"},"停业":{"zh-CN":"停业","en":"Business suspended"},"歇业":{"zh-CN":"歇业","en":"Dormant"},"清算":{"zh-CN":"清算","en":"In liquidation"},"吊销":{"zh-CN":"吊销","en":"Business licence revoked"},"注销":{"zh-CN":"注销","en":"Deregistered"},"撤销":{"zh-CN":"撤销","en":"Registration revoked"}}},"statusDate":{"$ref":"elements.schema.json#/$defs/date","title":"状态变更日期","description":"进入当前登记状态的日期(如注销日期、吊销日期)。","x-title-en":"Status date","x-description-en":"Date the current status took effect (such as the deregistration or revocation date)."},"phone":{"$ref":"elements.schema.json#/$defs/phone","title":"联系电话","description":"单位固定电话。","x-title-en":"Phone","x-description-en":"Landline of the organization."},"email":{"$ref":"elements.schema.json#/$defs/email","title":"电子邮箱","description":"单位电子邮箱。","x-title-en":"Email","x-description-en":"Email address of the organization."}},"examples":[{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","orgCode":"M000100Y4","registrationAuthority":"9","entityType":"91","legalRepresentative":{"name":"张三","residentId":"370102198506120033"},"registeredCapital":"500","registeredCapitalCurrency":"CNY","establishmentDate":"2016-05-20","registrationOffice":"福州市市场监督管理局","address":{"divisionCode":"350102","province":"福建省","city":"福州市","county":"鼓楼区","detail":"示例路 8 号"},"businessScope":"一般项目:日用百货销售。","status":"存续"},{"uscc":"11370000MB1234562A","name":"山东省示例厅","registrationAuthority":"1","entityType":"11","legalRepresentative":{"name":"李四"},"address":{"divisionCode":"370102","province":"山东省","city":"济南市","county":"历下区"}},{"uscc":"52370102MJ000123XT","name":"济南市历下区示例养老服务中心","orgCode":"MJ000123X","registrationAuthority":"5","entityType":"52","registeredCapital":"3.5","establishmentDate":"2019-11-01","status":"注销","statusDate":"2023-06-30"}],"x-examples-invalid":[{"data":{"name":"福州示例贸易有限公司"},"codes":["required"]},{"data":{"uscc":"91350100M000100Y44","name":"福州示例贸易有限公司"},"codes":["invalid_check_character"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","entityType":"94"},"codes":["enum"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","registeredCapital":"500.125"},"codes":["pattern"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","registeredCapital":500},"codes":["type"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","status":"正常"},"codes":["enum"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","legalRepresentative":{"residentId":"370102198506120033"}},"codes":["required"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","capital":"500"},"codes":["additional_properties"]},{"data":{"uscc":"91350100M000100Y43","name":"福州示例贸易有限公司","orgCode":"M000100Y5"},"codes":["invalid_check_character"]}]};
+const schema58 = {"title":"组织机构代码","description":"9 位组织机构代码:8 位本体代码(数字或大写字母)和 1 位校验码(数字或 X)。书写时常在第 8、9 位之间加连字符,交换时不带连字符。","x-title-en":"Organization code","x-description-en":"9-character organization code: 8 body characters (digits or uppercase letters) and a check character (digit or X). Often written with a hyphen before the check character; exchanged without it.","x-standard":"GB 11714-1997 全国组织机构代码编制规则","type":"string","format":"cn-org-code","examples":["M000100Y4","MB1234562"],"x-examples-invalid":[{"data":"M000100Y5","codes":["invalid_check_character"]}]};
+const schema60 = {"title":"公民身份号码","description":"18 位公民身份号码:6 位地址码(签发时有效的 GB/T 2260 行政区划代码,历史代码合法)、8 位出生日期、3 位顺序码(奇数为男、偶数为女)和 1 位校验码(ISO 7064 MOD 11-2,可为 X)。15 位旧号码默认不接受。","x-title-en":"Citizen identity number","x-description-en":"18-character resident ID: 6-digit address code (the GB/T 2260 code in force when issued, so historical codes are valid), 8-digit birth date, 3-digit sequence (odd = male, even = female) and a check character (ISO 7064 MOD 11-2, may be X). Legacy 15-digit numbers are not accepted by default.","x-standard":"GB 11643-1999 公民身份号码","type":"string","format":"cn-resident-id","examples":["11010519491231002X","440524188001010014","370102198506120033"],"x-examples-invalid":[{"data":"110105194912310021","codes":["invalid_check_character"]},{"data":"11010519491331002X","codes":["invalid_birth_date"]},{"data":"11010549123100","codes":["invalid_length"]}]};
+const schema62 = {"title":"金额","description":"非负金额,以十进制字符串表示以免浮点误差:整数部分无前导零,最多 2 位小数。币种默认为人民币(CNY),单位默认为元;引用处在说明中注明单位(如万元)。","x-title-en":"Amount of money","x-description-en":"Non-negative amount as a decimal string, avoiding floating-point error: no leading zeros in the integer part, at most 2 decimals. The currency is CNY unless a currency field says otherwise and the unit is yuan; a referencing field states its unit (such as 10,000 yuan) in its description.","type":"string","pattern":"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$","maxLength":21,"examples":["0","100","1234.5","99.99"],"x-examples-invalid":[{"data":"1.234","codes":["pattern"]},{"data":"-5","codes":["pattern"]},{"data":100,"codes":["type"]}]};
+const schema63 = {"title":"币种","description":"ISO 4217 三位字母币种代码,默认为 CNY(人民币)。","x-title-en":"Currency","x-description-en":"ISO 4217 three-letter currency code; CNY (renminbi) by default.","x-standard":"GB/T 12406 (ISO 4217) 表示货币的代码","type":"string","pattern":"^[A-Z]{3}$","default":"CNY","examples":["CNY","USD"],"x-examples-invalid":[{"data":"cny","codes":["pattern"]}]};
+const formats26 = formats["cn-org-code"];
+const formats28 = formats["cn-resident-id"];
+const pattern18 = new RegExp("^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$", "u");
+const pattern19 = new RegExp("^[A-Z]{3}$", "u");
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://govex.dev/specs/data/v1/legal-entity.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate28.evaluated;
+const evaluated0 = validate29.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3317,7 +3711,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func13.call(schema54.properties, key0))){
+if(!(func13.call(schema55.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -3401,7 +3795,7 @@ errors++;
 if(data.orgCode !== undefined){
 let data2 = data.orgCode;
 if(typeof data2 === "string"){
-if(!(formats20.validate(data2))){
+if(!(formats26.validate(data2))){
 const err9 = {instancePath:instancePath+"/orgCode",schemaPath:"elements.schema.json#/$defs/orgCode/format",keyword:"format",params:{format: "cn-org-code"},message:"must match format \""+"cn-org-code"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -3436,7 +3830,7 @@ vErrors.push(err11);
 errors++;
 }
 if(!((((((((((((data3 === "1") || (data3 === "2")) || (data3 === "3")) || (data3 === "4")) || (data3 === "5")) || (data3 === "6")) || (data3 === "7")) || (data3 === "8")) || (data3 === "9")) || (data3 === "A")) || (data3 === "N")) || (data3 === "Y"))){
-const err12 = {instancePath:instancePath+"/registrationAuthority",schemaPath:"#/properties/registrationAuthority/enum",keyword:"enum",params:{allowedValues: schema54.properties.registrationAuthority.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/registrationAuthority",schemaPath:"#/properties/registrationAuthority/enum",keyword:"enum",params:{allowedValues: schema55.properties.registrationAuthority.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3459,7 +3853,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!((((((((((((((((((((((((((((((((((((data4 === "11") || (data4 === "12")) || (data4 === "13")) || (data4 === "19")) || (data4 === "21")) || (data4 === "29")) || (data4 === "31")) || (data4 === "32")) || (data4 === "33")) || (data4 === "34")) || (data4 === "35")) || (data4 === "39")) || (data4 === "41")) || (data4 === "49")) || (data4 === "51")) || (data4 === "52")) || (data4 === "53")) || (data4 === "59")) || (data4 === "61")) || (data4 === "62")) || (data4 === "69")) || (data4 === "71")) || (data4 === "72")) || (data4 === "79")) || (data4 === "81")) || (data4 === "89")) || (data4 === "91")) || (data4 === "92")) || (data4 === "93")) || (data4 === "A1")) || (data4 === "A9")) || (data4 === "N1")) || (data4 === "N2")) || (data4 === "N3")) || (data4 === "N9")) || (data4 === "Y1"))){
-const err14 = {instancePath:instancePath+"/entityType",schemaPath:"#/properties/entityType/enum",keyword:"enum",params:{allowedValues: schema54.properties.entityType.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/entityType",schemaPath:"#/properties/entityType/enum",keyword:"enum",params:{allowedValues: schema55.properties.entityType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3542,7 +3936,7 @@ errors++;
 if(data5.residentId !== undefined){
 let data7 = data5.residentId;
 if(typeof data7 === "string"){
-if(!(formats22.validate(data7))){
+if(!(formats28.validate(data7))){
 const err21 = {instancePath:instancePath+"/legalRepresentative/residentId",schemaPath:"elements.schema.json#/$defs/residentId/format",keyword:"format",params:{format: "cn-resident-id"},message:"must match format \""+"cn-resident-id"+"\""};
 if(vErrors === null){
 vErrors = [err21];
@@ -3578,14 +3972,14 @@ errors++;
 }
 let valid8;
 valid8 = false;
-for(const v0 of schema51.enum){
+for(const v0 of schema52.enum){
 if(func0(data8, v0)){
 valid8 = true;
 break;
 }
 }
 if(!valid8){
-const err24 = {instancePath:instancePath+"/legalRepresentative/nationality",schemaPath:"code-country.schema.json/enum",keyword:"enum",params:{allowedValues: schema51.enum},message:"must be equal to one of the allowed values"};
+const err24 = {instancePath:instancePath+"/legalRepresentative/nationality",schemaPath:"code-country.schema.json/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3620,7 +4014,7 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!pattern16.test(data9)){
+if(!pattern18.test(data9)){
 const err27 = {instancePath:instancePath+"/registeredCapital",schemaPath:"elements.schema.json#/$defs/money/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -3645,7 +4039,7 @@ errors++;
 if(data.registeredCapitalCurrency !== undefined){
 let data10 = data.registeredCapitalCurrency;
 if(typeof data10 === "string"){
-if(!pattern17.test(data10)){
+if(!pattern19.test(data10)){
 const err29 = {instancePath:instancePath+"/registeredCapitalCurrency",schemaPath:"elements.schema.json#/$defs/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err29];
@@ -3816,7 +4210,7 @@ vErrors.push(err42);
 errors++;
 }
 if(!((((((((((data16 === "存续") || (data16 === "在业")) || (data16 === "迁入")) || (data16 === "迁出")) || (data16 === "停业")) || (data16 === "歇业")) || (data16 === "清算")) || (data16 === "吊销")) || (data16 === "注销")) || (data16 === "撤销"))){
-const err43 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema54.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err43 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema55.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -3932,19 +4326,19 @@ vErrors.push(err52);
 }
 errors++;
 }
-validate28.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
-validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const v_person = validate30;
-const schema69 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/person.schema.json","title":"自然人","description":"自然人基础信息。国籍为中国(CHN)或未填时必须有公民身份号码;交叉校验规则 person-resident-id 要求出生日期和性别与公民身份号码一致。","x-title-en":"Natural person","x-description-en":"Basic record of a natural person. A resident ID is required when the nationality is China (CHN) or not given; the cross-field rule person-resident-id requires the birth date and sex to agree with the resident ID.","x-version":"1.0.0","x-govex-rules":["person-resident-id"],"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"elements.schema.json#/$defs/personName","title":"姓名","description":"姓名,以身份证件上的姓名为准。","x-title-en":"Name","x-description-en":"Name as written on the identity document."},"formerNames":{"title":"曾用名","description":"曾经使用过的姓名。","x-title-en":"Former names","x-description-en":"Names used before.","type":"array","items":{"$ref":"elements.schema.json#/$defs/personName"},"uniqueItems":true,"maxItems":20},"residentId":{"$ref":"elements.schema.json#/$defs/residentId","title":"公民身份号码","description":"18 位公民身份号码。国籍为中国或未填时必填。","x-title-en":"Resident ID","x-description-en":"18-character resident ID. Required when the nationality is China or not given.","x-standard":"GB 11643-1999"},"sex":{"$ref":"code-sex.schema.json","title":"性别","description":"性别代码;有公民身份号码时必须与其顺序码的奇偶一致(奇数为 1 男、偶数为 2 女)。","x-title-en":"Sex","x-description-en":"Sex code; with a resident ID it must agree with the parity of its sequence number (odd = 1 male, even = 2 female).","x-standard":"GB/T 2261.1-2003"},"ethnicity":{"$ref":"code-ethnicity.schema.json","title":"民族","description":"民族代码。","x-title-en":"Ethnic group","x-description-en":"Ethnic group code.","x-standard":"GB 3304-1991"},"birthDate":{"$ref":"elements.schema.json#/$defs/date","title":"出生日期","description":"出生日期;有公民身份号码时必须与其第 7-14 位一致。","x-title-en":"Birth date","x-description-en":"Date of birth; with a resident ID it must equal its digits 7-14."},"nationality":{"$ref":"code-country.schema.json","title":"国籍","description":"国籍代码(三位字母),中国为 CHN;未填视为中国。","x-title-en":"Nationality","x-description-en":"Nationality as a three-letter country code, CHN for China; absent means China.","x-standard":"GB/T 2659-2000","default":"CHN"},"domicile":{"$ref":"address.schema.json","title":"户籍地址","description":"户口登记地址。","x-title-en":"Household registration address","x-description-en":"Address of the household registration (hukou)."},"residence":{"$ref":"address.schema.json","title":"现住址","description":"经常居住地址。","x-title-en":"Current residence","x-description-en":"Address of habitual residence."},"mobile":{"$ref":"elements.schema.json#/$defs/mobile","title":"手机号码","description":"本人手机号码。","x-title-en":"Mobile","x-description-en":"The person's mobile number."},"phone":{"$ref":"elements.schema.json#/$defs/phone","title":"固定电话","description":"本人固定电话。","x-title-en":"Landline","x-description-en":"The person's landline."},"email":{"$ref":"elements.schema.json#/$defs/email","title":"电子邮箱","description":"本人电子邮箱。","x-title-en":"Email","x-description-en":"The person's email address."},"deathDate":{"$ref":"elements.schema.json#/$defs/date","title":"死亡日期","description":"登记的死亡日期;填写即表示已登记死亡。","x-title-en":"Date of death","x-description-en":"Registered date of death; present only when a death has been registered."}},"allOf":[{"if":{"properties":{"nationality":{"const":"CHN"}}},"then":{"properties":{"residentId":{}},"required":["residentId"]}}],"examples":[{"name":"张三","residentId":"370102198506120033","sex":"1","ethnicity":"01","birthDate":"1985-06-12","nationality":"CHN","domicile":{"divisionCode":"370102","province":"山东省","city":"济南市","county":"历下区","detail":"示例路 1 号 2 单元 301 室"},"mobile":"13912345678"},{"name":"王𠀾","residentId":"11010519491231002X","sex":"2","birthDate":"1949-12-31","residence":{"divisionCode":"110105","province":"北京市","county":"朝阳区"}},{"name":"Maria Garcia","nationality":"ESP","sex":"2","email":"maria@example.com"}],"x-examples-invalid":[{"data":{"residentId":"370102198506120033"},"codes":["required"]},{"data":{"name":"张三"},"codes":["required"]},{"data":{"name":"张三","nationality":"CHN"},"codes":["required"]},{"data":{"name":"张三","residentId":"370102198506120034"},"codes":["invalid_check_character"]},{"data":{"name":"张三","residentId":"370102198506120033","sex":"M"},"codes":["enum"]},{"data":{"name":"张三","residentId":"370102198506120033","birthDate":"1985-13-01"},"codes":["invalid_date"]},{"data":{"name":"张三","residentId":"370102198506120033","ethnicity":"57"},"codes":["enum"]},{"data":{"name":"张三","residentId":"370102198506120033","idCard":"370102198506120033"},"codes":["additional_properties"]},{"data":{"name":"Maria Garcia","nationality":"XXX"},"codes":["enum"]},{"data":{"name":"张三","residentId":"370102198506120033","deathDate":"2020-02-30"},"codes":["invalid_date"]}]};
+export const v_person = validate31;
+const schema70 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/person.schema.json","title":"自然人","description":"自然人基础信息。国籍为中国(CHN)或未填时必须有公民身份号码;交叉校验规则 person-resident-id 要求出生日期和性别与公民身份号码一致。","x-title-en":"Natural person","x-description-en":"Basic record of a natural person. A resident ID is required when the nationality is China (CHN) or not given; the cross-field rule person-resident-id requires the birth date and sex to agree with the resident ID.","x-version":"1.0.0","x-govex-rules":["person-resident-id"],"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"elements.schema.json#/$defs/personName","title":"姓名","description":"姓名,以身份证件上的姓名为准。","x-title-en":"Name","x-description-en":"Name as written on the identity document."},"formerNames":{"title":"曾用名","description":"曾经使用过的姓名。","x-title-en":"Former names","x-description-en":"Names used before.","type":"array","items":{"$ref":"elements.schema.json#/$defs/personName"},"uniqueItems":true,"maxItems":20},"residentId":{"$ref":"elements.schema.json#/$defs/residentId","title":"公民身份号码","description":"18 位公民身份号码。国籍为中国或未填时必填。","x-title-en":"Resident ID","x-description-en":"18-character resident ID. Required when the nationality is China or not given.","x-standard":"GB 11643-1999"},"sex":{"$ref":"code-sex.schema.json","title":"性别","description":"性别代码;有公民身份号码时必须与其顺序码的奇偶一致(奇数为 1 男、偶数为 2 女)。","x-title-en":"Sex","x-description-en":"Sex code; with a resident ID it must agree with the parity of its sequence number (odd = 1 male, even = 2 female).","x-standard":"GB/T 2261.1-2003"},"ethnicity":{"$ref":"code-ethnicity.schema.json","title":"民族","description":"民族代码。","x-title-en":"Ethnic group","x-description-en":"Ethnic group code.","x-standard":"GB 3304-1991"},"birthDate":{"$ref":"elements.schema.json#/$defs/date","title":"出生日期","description":"出生日期;有公民身份号码时必须与其第 7-14 位一致。","x-title-en":"Birth date","x-description-en":"Date of birth; with a resident ID it must equal its digits 7-14."},"nationality":{"$ref":"code-country.schema.json","title":"国籍","description":"国籍代码(三位字母),中国为 CHN;未填视为中国。","x-title-en":"Nationality","x-description-en":"Nationality as a three-letter country code, CHN for China; absent means China.","x-standard":"GB/T 2659-2000","default":"CHN"},"domicile":{"$ref":"address.schema.json","title":"户籍地址","description":"户口登记地址。","x-title-en":"Household registration address","x-description-en":"Address of the household registration (hukou)."},"residence":{"$ref":"address.schema.json","title":"现住址","description":"经常居住地址。","x-title-en":"Current residence","x-description-en":"Address of habitual residence."},"mobile":{"$ref":"elements.schema.json#/$defs/mobile","title":"手机号码","description":"本人手机号码。","x-title-en":"Mobile","x-description-en":"The person's mobile number."},"phone":{"$ref":"elements.schema.json#/$defs/phone","title":"固定电话","description":"本人固定电话。","x-title-en":"Landline","x-description-en":"The person's landline."},"email":{"$ref":"elements.schema.json#/$defs/email","title":"电子邮箱","description":"本人电子邮箱。","x-title-en":"Email","x-description-en":"The person's email address."},"deathDate":{"$ref":"elements.schema.json#/$defs/date","title":"死亡日期","description":"登记的死亡日期;填写即表示已登记死亡。","x-title-en":"Date of death","x-description-en":"Registered date of death; present only when a death has been registered."}},"allOf":[{"if":{"properties":{"nationality":{"const":"CHN"}}},"then":{"properties":{"residentId":{}},"required":["residentId"]}}],"examples":[{"name":"张三","residentId":"370102198506120033","sex":"1","ethnicity":"01","birthDate":"1985-06-12","nationality":"CHN","domicile":{"divisionCode":"370102","province":"山东省","city":"济南市","county":"历下区","detail":"示例路 1 号 2 单元 301 室"},"mobile":"13912345678"},{"name":"王𠀾","residentId":"11010519491231002X","sex":"2","birthDate":"1949-12-31","residence":{"divisionCode":"110105","province":"北京市","county":"朝阳区"}},{"name":"Maria Garcia","nationality":"ESP","sex":"2","email":"maria@example.com"}],"x-examples-invalid":[{"data":{"residentId":"370102198506120033"},"codes":["required"]},{"data":{"name":"张三"},"codes":["required"]},{"data":{"name":"张三","nationality":"CHN"},"codes":["required"]},{"data":{"name":"张三","residentId":"370102198506120034"},"codes":["invalid_check_character"]},{"data":{"name":"张三","residentId":"370102198506120033","sex":"M"},"codes":["enum"]},{"data":{"name":"张三","residentId":"370102198506120033","birthDate":"1985-13-01"},"codes":["invalid_date"]},{"data":{"name":"张三","residentId":"370102198506120033","ethnicity":"57"},"codes":["enum"]},{"data":{"name":"张三","residentId":"370102198506120033","idCard":"370102198506120033"},"codes":["additional_properties"]},{"data":{"name":"Maria Garcia","nationality":"XXX"},"codes":["enum"]},{"data":{"name":"张三","residentId":"370102198506120033","deathDate":"2020-02-30"},"codes":["invalid_date"]}]};
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://govex.dev/specs/data/v1/person.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate30.evaluated;
+const evaluated0 = validate31.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4022,7 +4416,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func13.call(schema69.properties, key0))){
+if(!(func13.call(schema70.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -4172,7 +4566,7 @@ errors++;
 if(data.residentId !== undefined){
 let data4 = data.residentId;
 if(typeof data4 === "string"){
-if(!(formats22.validate(data4))){
+if(!(formats28.validate(data4))){
 const err16 = {instancePath:instancePath+"/residentId",schemaPath:"elements.schema.json#/$defs/residentId/format",keyword:"format",params:{format: "cn-resident-id"},message:"must match format \""+"cn-resident-id"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -4207,7 +4601,7 @@ vErrors.push(err18);
 errors++;
 }
 if(!((((data5 === "0") || (data5 === "1")) || (data5 === "2")) || (data5 === "9"))){
-const err19 = {instancePath:instancePath+"/sex",schemaPath:"code-sex.schema.json/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/sex",schemaPath:"code-sex.schema.json/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4230,7 +4624,7 @@ vErrors.push(err20);
 errors++;
 }
 if(!((((((((((((((((((((((((((((((((((((((((((((((((((((((((((data6 === "10") || (data6 === "11")) || (data6 === "12")) || (data6 === "13")) || (data6 === "14")) || (data6 === "15")) || (data6 === "16")) || (data6 === "17")) || (data6 === "18")) || (data6 === "19")) || (data6 === "20")) || (data6 === "21")) || (data6 === "22")) || (data6 === "23")) || (data6 === "24")) || (data6 === "25")) || (data6 === "26")) || (data6 === "27")) || (data6 === "28")) || (data6 === "29")) || (data6 === "30")) || (data6 === "31")) || (data6 === "32")) || (data6 === "33")) || (data6 === "34")) || (data6 === "35")) || (data6 === "36")) || (data6 === "37")) || (data6 === "38")) || (data6 === "39")) || (data6 === "40")) || (data6 === "41")) || (data6 === "42")) || (data6 === "43")) || (data6 === "44")) || (data6 === "45")) || (data6 === "46")) || (data6 === "47")) || (data6 === "48")) || (data6 === "49")) || (data6 === "50")) || (data6 === "51")) || (data6 === "52")) || (data6 === "53")) || (data6 === "54")) || (data6 === "55")) || (data6 === "56")) || (data6 === "97")) || (data6 === "98")) || (data6 === "01")) || (data6 === "02")) || (data6 === "03")) || (data6 === "04")) || (data6 === "05")) || (data6 === "06")) || (data6 === "07")) || (data6 === "08")) || (data6 === "09"))){
-const err21 = {instancePath:instancePath+"/ethnicity",schemaPath:"code-ethnicity.schema.json/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
+const err21 = {instancePath:instancePath+"/ethnicity",schemaPath:"code-ethnicity.schema.json/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4279,14 +4673,14 @@ errors++;
 }
 let valid14;
 valid14 = false;
-for(const v0 of schema51.enum){
+for(const v0 of schema52.enum){
 if(func0(data8, v0)){
 valid14 = true;
 break;
 }
 }
 if(!valid14){
-const err25 = {instancePath:instancePath+"/nationality",schemaPath:"code-country.schema.json/enum",keyword:"enum",params:{allowedValues: schema51.enum},message:"must be equal to one of the allowed values"};
+const err25 = {instancePath:instancePath+"/nationality",schemaPath:"code-country.schema.json/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4439,18 +4833,18 @@ vErrors.push(err36);
 }
 errors++;
 }
-validate30.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
-validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const v_profiles_example_profile = validate33;
-const schema81 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/profiles/example-profile.schema.json","title":"示例地方规范(仅为示例,非真实地方标准)","description":"演示地方如何以扩展而非分支的方式增加本地要求:allOf 引用国家目录条目规范,再在 extensions.EXAMPLE 下定义本地字段,并收紧核心规范中的可选要求(此处要求元数据标识符必填)。EXAMPLE 不是任何 DB 地方标准;真实规范应以其标准号(如 DB37)为键,另建文件并自行发布版本。","x-title-en":"Example regional profile (an example only, not a real local standard)","x-description-en":"Shows how a region adds local requirements by extension, not by fork: allOf references the national catalog entry spec, then defines local fields under extensions.EXAMPLE and tightens optional requirements of the core (here the metadata identifier becomes mandatory). EXAMPLE is not any DB local standard; a real profile is keyed by its standard number (such as DB37), lives in its own file and is versioned on its own.","x-version":"1.0.0","type":"object","allOf":[{"$ref":"../catalog-entry.schema.json"},{"type":"object","required":["metadataId","extensions"],"properties":{"metadataId":{"title":"元数据标识符(本规范必填)","description":"GB/T 21063.3 元数据标识符;核心规范中可选,本示例规范要求必填。","x-title-en":"Metadata identifier (mandatory here)","x-description-en":"GB/T 21063.3 metadata identifier; optional in the core spec, mandatory in this example profile.","x-standard":"GB/T 21063.3-2007 元数据标识符 mdId"},"extensions":{"title":"地方扩展","description":"必须包含本示例规范的扩展对象 EXAMPLE。","x-title-en":"Regional extensions","x-description-en":"Must contain this example profile's extension object EXAMPLE.","type":"object","required":["EXAMPLE"],"properties":{"EXAMPLE":{"title":"示例规范扩展字段","description":"本示例规范定义的本地字段。","x-title-en":"Example profile fields","x-description-en":"Local fields defined by this example profile.","type":"object","additionalProperties":false,"required":["localCatalogCode"],"properties":{"localCatalogCode":{"title":"本地目录编码","description":"本地目录系统中的编码。","x-title-en":"Local catalog code","x-description-en":"Code of the entry in the local catalog system.","type":"string","pattern":"^EX-[0-9]{4}-[0-9]{4}$"},"serviceInterface":{"title":"服务接口","description":"本地平台使用的“服务接口”格式(国家格式分类之外的常见扩展)。","x-title-en":"Service interface","x-description-en":"The 服务接口 (service interface) format some platforms use, outside the national format classes.","type":"object","additionalProperties":false,"required":["protocol","endpoint"],"properties":{"protocol":{"title":"接口协议","description":"接口协议。","x-title-en":"Protocol","x-description-en":"Interface protocol.","type":"string","enum":["REST","SOAP"],"x-enum-labels":{"REST":{"zh-CN":"REST 接口","en":"REST"},"SOAP":{"zh-CN":"SOAP 接口","en":"SOAP"}}},"endpoint":{"title":"接口地址","description":"接口访问地址。","x-title-en":"Endpoint","x-description-en":"Address of the interface.","$ref":"../elements.schema.json#/$defs/uri"}}},"steward":{"title":"数据管家","description":"本地负责该资源的联系人。","x-title-en":"Data steward","x-description-en":"Local contact responsible for the resource.","$ref":"../elements.schema.json#/$defs/contact"},"divisionCode":{"title":"所属行政区划","description":"资源所属行政区划代码。","x-title-en":"Division","x-description-en":"Division code the resource belongs to.","$ref":"../elements.schema.json#/$defs/divisionCode"}}}}}}}],"examples":[{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"EX-2024-0001","serviceInterface":{"protocol":"REST","endpoint":"https://exchange.example.gov.cn/resources/101001-000001"},"steward":{"name":"李四","mobile":"13912345678"},"divisionCode":"370102"}}}],"x-examples-invalid":[{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01"},"codes":["required"]},{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"EX-2024-0001","serviceInterface":{"protocol":"REST","endpoint":"https://exchange.example.gov.cn/resources/101001-000001"},"steward":{"name":"李四","mobile":"13912345678"},"divisionCode":"370102"}}},"codes":["required"]},{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"2024-1","serviceInterface":{"protocol":"REST","endpoint":"https://exchange.example.gov.cn/resources/101001-000001"},"steward":{"name":"李四","mobile":"13912345678"},"divisionCode":"370102"}}},"codes":["pattern"]},{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"EX-2024-0001","serviceInterface":{"protocol":"REST","endpoint":"https://exchange.example.gov.cn/resources/101001-000001"},"steward":{"name":"李四","mobile":"13912345678"},"divisionCode":"370102","owner":"某部门"}}},"codes":["additional_properties"]},{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"不予共享"},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"EX-2024-0001","serviceInterface":{"protocol":"REST","endpoint":"https://exchange.example.gov.cn/resources/101001-000001"},"steward":{"name":"李四","mobile":"13912345678"},"divisionCode":"370102"}}},"codes":["required"]},{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"DB99":{"any":"thing"}}},"codes":["required"]}]};
+export const v_profiles_example_profile = validate34;
+const schema82 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/profiles/example-profile.schema.json","title":"示例地方规范(仅为示例,非真实地方标准)","description":"演示地方如何以扩展而非分支的方式增加本地要求:allOf 引用国家目录条目规范,再在 extensions.EXAMPLE 下定义本地字段,并收紧核心规范中的可选要求(此处要求元数据标识符必填)。EXAMPLE 不是任何 DB 地方标准;真实规范应以其标准号(如 DB37)为键,另建文件并自行发布版本。","x-title-en":"Example regional profile (an example only, not a real local standard)","x-description-en":"Shows how a region adds local requirements by extension, not by fork: allOf references the national catalog entry spec, then defines local fields under extensions.EXAMPLE and tightens optional requirements of the core (here the metadata identifier becomes mandatory). EXAMPLE is not any DB local standard; a real profile is keyed by its standard number (such as DB37), lives in its own file and is versioned on its own.","x-version":"1.0.0","type":"object","allOf":[{"$ref":"../catalog-entry.schema.json"},{"type":"object","required":["metadataId","extensions"],"properties":{"metadataId":{"title":"元数据标识符(本规范必填)","description":"GB/T 21063.3 元数据标识符;核心规范中可选,本示例规范要求必填。","x-title-en":"Metadata identifier (mandatory here)","x-description-en":"GB/T 21063.3 metadata identifier; optional in the core spec, mandatory in this example profile.","x-standard":"GB/T 21063.3-2007 元数据标识符 mdId"},"extensions":{"title":"地方扩展","description":"必须包含本示例规范的扩展对象 EXAMPLE。","x-title-en":"Regional extensions","x-description-en":"Must contain this example profile's extension object EXAMPLE.","type":"object","required":["EXAMPLE"],"properties":{"EXAMPLE":{"title":"示例规范扩展字段","description":"本示例规范定义的本地字段。","x-title-en":"Example profile fields","x-description-en":"Local fields defined by this example profile.","type":"object","additionalProperties":false,"required":["localCatalogCode"],"properties":{"localCatalogCode":{"title":"本地目录编码","description":"本地目录系统中的编码。","x-title-en":"Local catalog code","x-description-en":"Code of the entry in the local catalog system.","type":"string","pattern":"^EX-[0-9]{4}-[0-9]{4}$"},"serviceInterface":{"title":"服务接口","description":"本地平台使用的“服务接口”格式(国家格式分类之外的常见扩展)。","x-title-en":"Service interface","x-description-en":"The 服务接口 (service interface) format some platforms use, outside the national format classes.","type":"object","additionalProperties":false,"required":["protocol","endpoint"],"properties":{"protocol":{"title":"接口协议","description":"接口协议。","x-title-en":"Protocol","x-description-en":"Interface protocol.","type":"string","enum":["REST","SOAP"],"x-enum-labels":{"REST":{"zh-CN":"REST 接口","en":"REST"},"SOAP":{"zh-CN":"SOAP 接口","en":"SOAP"}}},"endpoint":{"title":"接口地址","description":"接口访问地址。","x-title-en":"Endpoint","x-description-en":"Address of the interface.","$ref":"../elements.schema.json#/$defs/uri"}}},"steward":{"title":"数据管家","description":"本地负责该资源的联系人。","x-title-en":"Data steward","x-description-en":"Local contact responsible for the resource.","$ref":"../elements.schema.json#/$defs/contact"},"divisionCode":{"title":"所属行政区划","description":"资源所属行政区划代码。","x-title-en":"Division","x-description-en":"Division code the resource belongs to.","$ref":"../elements.schema.json#/$defs/divisionCode"}}}}}}}],"examples":[{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"EX-2024-0001","serviceInterface":{"protocol":"REST","endpoint":"https://exchange.example.gov.cn/resources/101001-000001"},"steward":{"name":"李四","mobile":"13912345678"},"divisionCode":"370102"}}}],"x-examples-invalid":[{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01"},"codes":["required"]},{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"EX-2024-0001","serviceInterface":{"protocol":"REST","endpoint":"https://exchange.example.gov.cn/resources/101001-000001"},"steward":{"name":"李四","mobile":"13912345678"},"divisionCode":"370102"}}},"codes":["required"]},{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"2024-1","serviceInterface":{"protocol":"REST","endpoint":"https://exchange.example.gov.cn/resources/101001-000001"},"steward":{"name":"李四","mobile":"13912345678"},"divisionCode":"370102"}}},"codes":["pattern"]},{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"EX-2024-0001","serviceInterface":{"protocol":"REST","endpoint":"https://exchange.example.gov.cn/resources/101001-000001"},"steward":{"name":"李四","mobile":"13912345678"},"divisionCode":"370102","owner":"某部门"}}},"codes":["additional_properties"]},{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"不予共享"},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"EXAMPLE":{"localCatalogCode":"EX-2024-0001","serviceInterface":{"protocol":"REST","endpoint":"https://exchange.example.gov.cn/resources/101001-000001"},"steward":{"name":"李四","mobile":"13912345678"},"divisionCode":"370102"}}},"codes":["required"]},{"data":{"classification":{"category":"1","item":"01","subject":"户籍人口"},"name":"居民户籍登记信息","resourceCode":"101001/000001","provider":"山东省示例厅","providerCode":"11370000MB1234562A","providerDepartment":"信息中心","abstract":"全省常住户籍人口的登记信息,包括姓名、公民身份号码、出生日期、户籍地址等。","format":{"class":"数据库","type":"KingbaseES"},"items":[{"name":"姓名","code":"name","dataType":"C","length":50,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/personName"},{"name":"公民身份号码","code":"residentId","dataType":"C","length":18,"dataElement":"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId"},{"name":"出生日期","code":"birthDate","dataType":"D"},{"name":"身高","code":"heightCm","dataType":"B","length":5,"scale":1,"description":"单位厘米"}],"sharing":{"type":"有条件共享","condition":"限公安、民政、人力资源社会保障部门依法履职使用。","method":{"class":"共享平台方式","type":"接口"}},"openness":{"open":false},"updateCycle":"每日","publishDate":"2024-03-01","relatedResourceCodes":["11000/A00034VG345"],"secrecy":"非涉密","level":"部门目录","census":{"dataStorageGb":120.5,"structuredRecordCount":10230000,"sharedStorageGb":80,"sharedRecordCount":8000000,"openStorageGb":0,"openRecordCount":0},"keywords":["户籍","人口"],"onlineResource":"https://data.example.gov.cn/catalog/101001-000001","service":{"url":"https://exchange.example.gov.cn/resources/101001-000001","type":"REST"},"metadataId":"md-101001-000001","metadataContact":{"name":"李四","organization":"山东省示例厅信息中心","phone":"0531-86123456"},"metadataUpdateDate":"2024-03-01","extensions":{"DB99":{"any":"thing"}}},"codes":["required"]}]};
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate35.evaluated;
+const evaluated0 = validate36.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4676,18 +5070,18 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate35.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
-validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern23 = new RegExp("^EX-[0-9]{4}-[0-9]{4}$", "u");
+const pattern25 = new RegExp("^EX-[0-9]{4}-[0-9]{4}$", "u");
 
-function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://govex.dev/specs/data/v1/profiles/example-profile.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate33.evaluated;
+const evaluated0 = validate34.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4770,7 +5164,7 @@ errors++;
 if(data1.localCatalogCode !== undefined){
 let data2 = data1.localCatalogCode;
 if(typeof data2 === "string"){
-if(!pattern23.test(data2)){
+if(!pattern25.test(data2)){
 const err6 = {instancePath:instancePath+"/extensions/EXAMPLE/localCatalogCode",schemaPath:"#/allOf/1/properties/extensions/properties/EXAMPLE/properties/localCatalogCode/pattern",keyword:"pattern",params:{pattern: "^EX-[0-9]{4}-[0-9]{4}$"},message:"must match pattern \""+"^EX-[0-9]{4}-[0-9]{4}$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -4840,7 +5234,7 @@ vErrors.push(err11);
 errors++;
 }
 if(!((data4 === "REST") || (data4 === "SOAP"))){
-const err12 = {instancePath:instancePath+"/extensions/EXAMPLE/serviceInterface/protocol",schemaPath:"#/allOf/1/properties/extensions/properties/EXAMPLE/properties/serviceInterface/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema81.allOf[1].properties.extensions.properties.EXAMPLE.properties.serviceInterface.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/extensions/EXAMPLE/serviceInterface/protocol",schemaPath:"#/allOf/1/properties/extensions/properties/EXAMPLE/properties/serviceInterface/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema82.allOf[1].properties.extensions.properties.EXAMPLE.properties.serviceInterface.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4898,8 +5292,8 @@ errors++;
 }
 }
 if(data1.steward !== undefined){
-if(!(validate35(data1.steward, {instancePath:instancePath+"/extensions/EXAMPLE/steward",parentData:data1,parentDataProperty:"steward",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+if(!(validate36(data1.steward, {instancePath:instancePath+"/extensions/EXAMPLE/steward",parentData:data1,parentDataProperty:"steward",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 }
@@ -4963,20 +5357,20 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate33.errors = vErrors;
+validate34.errors = vErrors;
 return errors === 0;
 }
-validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const v_system_inventory = validate37;
-const schema90 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/system-inventory.schema.json","title":"政务信息系统普查记录","description":"政务信息系统普查的一条记录(国办发〔2017〕39号《政务信息系统整合共享实施方案》):系统名称、功能、使用范围和频度、审批、资金来源、网络和部署、关联的目录资源、状态和责任单位,用于摸清底数、清理“僵尸”系统和推动整合共享。","x-title-en":"Government information system inventory record","x-description-en":"One record of the government information system census (State Council General Office 〔2017〕 No. 39, implementation plan for integrating and sharing government information systems): name, function, scope and frequency of use, approval, funding, network and deployment, linked catalog resources, status and responsible organizations — used to take stock, retire \"zombie\" systems and drive integration and sharing.","x-version":"1.0.0","x-standard":"国办发〔2017〕39号 政务信息系统整合共享实施方案","type":"object","additionalProperties":false,"required":["name","ownerDepartment","ownerDepartmentCode","function","networks","status"],"$defs":{"organization":{"title":"单位","description":"单位名称及统一社会信用代码。","x-title-en":"Organization","x-description-en":"Name and unified social credit code of an organization.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"title":"单位名称","description":"单位名称。","x-title-en":"Name","x-description-en":"Name of the organization.","$ref":"elements.schema.json#/$defs/organizationName"},"uscc":{"title":"统一社会信用代码","description":"单位的统一社会信用代码。","x-title-en":"Unified social credit code","x-description-en":"Unified social credit code of the organization.","$ref":"elements.schema.json#/$defs/uscc"}},"examples":[{"name":"示例软件股份有限公司","uscc":"91370102MA3C00011F"}]}},"properties":{"name":{"title":"信息系统名称","description":"政务信息系统的全称。","x-title-en":"System name","x-description-en":"Full name of the government information system.","type":"string","minLength":1,"maxLength":200},"systemCode":{"title":"系统标识","description":"系统在共享交换中的标识(成员路径 INSTANCE/CLASS/MEMBER/SYSTEM 的 SYSTEM 段):字母或数字开头,可含字母、数字、点、下划线和连字符。","x-title-en":"System identifier","x-description-en":"Identifier of the system on the exchange (the SYSTEM segment of INSTANCE/CLASS/MEMBER/SYSTEM): starts with a letter or digit, then letters, digits, dots, underscores and hyphens.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},"ownerDepartment":{"title":"责任部门","description":"建设并使用该系统的政务部门名称。","x-title-en":"Owner department","x-description-en":"Name of the government department that built and uses the system.","$ref":"elements.schema.json#/$defs/organizationName"},"ownerDepartmentCode":{"title":"责任部门代码","description":"责任部门的统一社会信用代码。","x-title-en":"Owner department code","x-description-en":"Unified social credit code of the owner department.","$ref":"elements.schema.json#/$defs/uscc"},"function":{"title":"主要功能","description":"系统支撑的主要业务和功能。","x-title-en":"Main functions","x-description-en":"Main business and functions the system supports.","type":"string","minLength":1,"maxLength":2000},"scopeOfUse":{"title":"使用范围","description":"系统的使用范围,可多选。","x-title-en":"Scope of use","x-description-en":"Who uses the system; several values allowed.","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","enum":["本部门","本系统上下级","跨部门","跨地区","社会公众"],"x-enum-labels":{"本部门":{"zh-CN":"本部门","en":"Within the department"},"本系统上下级":{"zh-CN":"本系统上下级","en":"Across levels of the same vertical system"},"跨部门":{"zh-CN":"跨部门","en":"Across departments"},"跨地区":{"zh-CN":"跨地区","en":"Across regions"},"社会公众":{"zh-CN":"社会公众","en":"The public"}}}},"deploymentLevel":{"title":"部署层级","description":"系统部署所在的行政层级。","x-title-en":"Deployment level","x-description-en":"Administrative level where the system is deployed.","type":"string","enum":["国家级","省级","市级","县级","乡级"],"x-enum-labels":{"国家级":{"zh-CN":"国家级","en":"National"},"省级":{"zh-CN":"省级","en":"Provincial"},"市级":{"zh-CN":"市级","en":"Prefectural"},"县级":{"zh-CN":"县级","en":"County"},"乡级":{"zh-CN":"乡级","en":"Township"}}},"frequencyOfUse":{"title":"使用频度","description":"系统实际被使用的频度;“长期未使用”的系统是清理对象。","x-title-en":"Frequency of use","x-description-en":"How often the system is actually used; systems 长期未使用 (unused for a long time) are candidates for retirement.","type":"string","enum":["每日","每周","每月","每季度","每年","不定期","长期未使用"],"x-enum-labels":{"每日":{"zh-CN":"每日","en":"Daily"},"每周":{"zh-CN":"每周","en":"Weekly"},"每月":{"zh-CN":"每月","en":"Monthly"},"每季度":{"zh-CN":"每季度","en":"Quarterly"},"每年":{"zh-CN":"每年","en":"Yearly"},"不定期":{"zh-CN":"不定期","en":"Irregularly"},"长期未使用":{"zh-CN":"长期未使用","en":"Not used for a long time"}}},"userCount":{"title":"用户数","description":"系统的注册用户数。","x-title-en":"Users","x-description-en":"Number of registered users.","type":"integer","minimum":0},"approvingDepartment":{"title":"审批部门","description":"批准系统建设的部门。","x-title-en":"Approving department","x-description-en":"Department that approved building the system.","$ref":"elements.schema.json#/$defs/organizationName"},"approvalNumber":{"title":"批复文号","description":"建设批复的文号。","x-title-en":"Approval reference","x-description-en":"Reference number of the approval document.","type":"string","minLength":1,"maxLength":100},"approvalDate":{"title":"审批日期","description":"建设批复的日期;填写时须同时填写审批部门。","x-title-en":"Approval date","x-description-en":"Date of the approval; requires the approving department.","$ref":"elements.schema.json#/$defs/date"},"fundingSource":{"title":"资金来源","description":"建设资金的主要来源。","x-title-en":"Funding source","x-description-en":"Main source of the construction funds.","type":"string","enum":["中央财政资金","地方财政资金","部门自有资金","社会资本","其他"],"x-enum-labels":{"中央财政资金":{"zh-CN":"中央财政资金","en":"Central government funds"},"地方财政资金":{"zh-CN":"地方财政资金","en":"Local government funds"},"部门自有资金":{"zh-CN":"部门自有资金","en":"Department's own funds"},"社会资本":{"zh-CN":"社会资本","en":"Private capital"},"其他":{"zh-CN":"其他","en":"Other"}}},"investment":{"title":"建设投资","description":"累计建设投资,单位:万元(人民币)。","x-title-en":"Investment","x-description-en":"Cumulative investment, in units of 10,000 yuan (CNY).","$ref":"elements.schema.json#/$defs/money"},"networks":{"title":"运行网络","description":"系统运行所在的网络,可多选;部门专网应按要求整合迁移到电子政务外网。","x-title-en":"Networks","x-description-en":"Networks the system runs on, several allowed; departmental private networks are to be migrated to the e-government extranet.","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","enum":["电子政务内网","电子政务外网","互联网","部门专网"],"x-enum-labels":{"电子政务内网":{"zh-CN":"电子政务内网","en":"E-government internal network"},"电子政务外网":{"zh-CN":"电子政务外网","en":"E-government extranet"},"互联网":{"zh-CN":"互联网","en":"Internet"},"部门专网":{"zh-CN":"部门专网","en":"Departmental private network"}}}},"deployment":{"title":"部署方式","description":"系统的部署方式。","x-title-en":"Deployment","x-description-en":"How the system is hosted.","type":"string","enum":["政务云","本部门机房","托管机房","其他"],"x-enum-labels":{"政务云":{"zh-CN":"政务云","en":"Government cloud"},"本部门机房":{"zh-CN":"本部门机房","en":"Department's own data centre"},"托管机房":{"zh-CN":"托管机房","en":"Hosted data centre"},"其他":{"zh-CN":"其他","en":"Other"}}},"deploymentLocation":{"title":"部署地点","description":"机房或云平台的名称和地点。","x-title-en":"Deployment location","x-description-en":"Name and location of the data centre or cloud.","type":"string","minLength":1,"maxLength":200},"securityLevel":{"title":"等级保护级别","description":"网络安全等级保护定级。","x-title-en":"Security protection level","x-description-en":"Classified protection level of cybersecurity.","x-standard":"GB/T 22240-2020 网络安全等级保护定级指南; GB/T 22239-2019","type":"string","enum":["1","2","3","4","5"],"x-enum-labels":{"1":{"zh-CN":"第一级","en":"Level 1"},"2":{"zh-CN":"第二级","en":"Level 2"},"3":{"zh-CN":"第三级","en":"Level 3"},"4":{"zh-CN":"第四级","en":"Level 4"},"5":{"zh-CN":"第五级","en":"Level 5"}}},"connectedToExchange":{"title":"是否接入共享交换平台","description":"系统是否已接入政务信息资源共享交换平台。","x-title-en":"Connected to the exchange","x-description-en":"Whether the system is connected to the sharing and exchange platform.","type":"boolean"},"linkedCatalogResources":{"title":"关联目录资源","description":"系统产生或使用的政务信息资源的代码。","x-title-en":"Linked catalog resources","x-description-en":"Codes of the catalog resources the system produces or uses.","type":"array","uniqueItems":true,"maxItems":2000,"items":{"$ref":"elements.schema.json#/$defs/resourceCode"}},"status":{"title":"系统状态","description":"系统当前状态;“已整合”须写明整合去向。","x-title-en":"Status","x-description-en":"Current status of the system; 已整合 (integrated) requires integratedInto.","type":"string","enum":["在建","运行","停用","拟整合","已整合","拟清理","已清理"],"x-enum-labels":{"在建":{"zh-CN":"在建","en":"Under construction"},"运行":{"zh-CN":"运行","en":"In operation"},"停用":{"zh-CN":"停用","en":"Out of use"},"拟整合":{"zh-CN":"拟整合","en":"To be integrated"},"已整合":{"zh-CN":"已整合","en":"Integrated"},"拟清理":{"zh-CN":"拟清理","en":"To be decommissioned"},"已清理":{"zh-CN":"已清理","en":"Decommissioned"}}},"integratedInto":{"title":"整合去向","description":"整合后承接其功能的系统名称。","x-title-en":"Integrated into","x-description-en":"Name of the system that took over its functions.","type":"string","minLength":1,"maxLength":200},"onlineDate":{"title":"上线日期","description":"系统正式上线运行的日期。","x-title-en":"Go-live date","x-description-en":"Date the system went live.","$ref":"elements.schema.json#/$defs/date"},"developer":{"title":"承建单位","description":"承担系统建设的单位。","x-title-en":"Developer","x-description-en":"Organization that built the system.","$ref":"#/$defs/organization"},"maintainer":{"title":"运维单位","description":"承担系统运行维护的单位。","x-title-en":"Maintainer","x-description-en":"Organization that operates and maintains the system.","$ref":"#/$defs/organization"},"contact":{"title":"联系人","description":"普查填报联系人。","x-title-en":"Contact","x-description-en":"Contact for this census record.","$ref":"elements.schema.json#/$defs/contact"},"inventoryDate":{"title":"填报日期","description":"普查记录的填报日期。","x-title-en":"Record date","x-description-en":"Date the census record was filled in.","$ref":"elements.schema.json#/$defs/date"},"remarks":{"title":"备注","description":"其他说明。","x-title-en":"Remarks","x-description-en":"Other remarks.","type":"string","minLength":1,"maxLength":2000}},"dependentRequired":{"approvalDate":["approvingDepartment"],"approvalNumber":["approvingDepartment"]},"allOf":[{"if":{"properties":{"status":{"const":"已整合"}},"required":["status"]},"then":{"properties":{"integratedInto":{}},"required":["integratedInto"]}}],"examples":[{"name":"山东省示例户籍管理系统","systemCode":"hukou","ownerDepartment":"山东省示例厅","ownerDepartmentCode":"11370000MB1234562A","function":"户籍登记、迁移、变更业务办理和人口信息查询。","scopeOfUse":["本系统上下级","跨部门"],"deploymentLevel":"省级","frequencyOfUse":"每日","userCount":12000,"approvingDepartment":"山东省示例发展改革委","approvalNumber":"鲁示改〔2018〕12号","approvalDate":"2018-04-20","fundingSource":"地方财政资金","investment":"1280.5","networks":["电子政务外网"],"deployment":"政务云","deploymentLocation":"山东省政务云济南节点","securityLevel":"3","connectedToExchange":true,"linkedCatalogResources":["101001/000001"],"status":"运行","onlineDate":"2019-09-01","developer":{"name":"示例软件股份有限公司","uscc":"91370102MA3C00011F"},"contact":{"name":"李四","mobile":"13912345678"},"inventoryDate":"2024-03-01"},{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"}],"x-examples-invalid":[{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"},"codes":["required"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合"},"codes":["required"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["局域网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"},"codes":["enum"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":[],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"},"codes":["min_items"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["互联网","互联网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"},"codes":["unique_items"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台","approvalDate":"2018-04-20"},"codes":["dependent_required"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台","investment":"1,280"},"codes":["pattern"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台","linkedCatalogResources":["A00034VG345"]},"codes":["pattern"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"僵尸","integratedInto":"山东省一体化政务服务平台"},"codes":["enum"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台","securityLevel":3},"codes":["type"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"},"codes":["invalid_length"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台","budget":"100"},"codes":["additional_properties"]}]};
-const pattern27 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
-const schema98 = {"title":"单位","description":"单位名称及统一社会信用代码。","x-title-en":"Organization","x-description-en":"Name and unified social credit code of an organization.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"title":"单位名称","description":"单位名称。","x-title-en":"Name","x-description-en":"Name of the organization.","$ref":"elements.schema.json#/$defs/organizationName"},"uscc":{"title":"统一社会信用代码","description":"单位的统一社会信用代码。","x-title-en":"Unified social credit code","x-description-en":"Unified social credit code of the organization.","$ref":"elements.schema.json#/$defs/uscc"}},"examples":[{"name":"示例软件股份有限公司","uscc":"91370102MA3C00011F"}]};
+export const v_system_inventory = validate38;
+const schema91 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://govex.dev/specs/data/v1/system-inventory.schema.json","title":"政务信息系统普查记录","description":"政务信息系统普查的一条记录(国办发〔2017〕39号《政务信息系统整合共享实施方案》):系统名称、功能、使用范围和频度、审批、资金来源、网络和部署、关联的目录资源、状态和责任单位,用于摸清底数、清理“僵尸”系统和推动整合共享。","x-title-en":"Government information system inventory record","x-description-en":"One record of the government information system census (State Council General Office 〔2017〕 No. 39, implementation plan for integrating and sharing government information systems): name, function, scope and frequency of use, approval, funding, network and deployment, linked catalog resources, status and responsible organizations — used to take stock, retire \"zombie\" systems and drive integration and sharing.","x-version":"1.0.0","x-standard":"国办发〔2017〕39号 政务信息系统整合共享实施方案","type":"object","additionalProperties":false,"required":["name","ownerDepartment","ownerDepartmentCode","function","networks","status"],"$defs":{"organization":{"title":"单位","description":"单位名称及统一社会信用代码。","x-title-en":"Organization","x-description-en":"Name and unified social credit code of an organization.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"title":"单位名称","description":"单位名称。","x-title-en":"Name","x-description-en":"Name of the organization.","$ref":"elements.schema.json#/$defs/organizationName"},"uscc":{"title":"统一社会信用代码","description":"单位的统一社会信用代码。","x-title-en":"Unified social credit code","x-description-en":"Unified social credit code of the organization.","$ref":"elements.schema.json#/$defs/uscc"}},"examples":[{"name":"示例软件股份有限公司","uscc":"91370102MA3C00011F"}]}},"properties":{"name":{"title":"信息系统名称","description":"政务信息系统的全称。","x-title-en":"System name","x-description-en":"Full name of the government information system.","type":"string","minLength":1,"maxLength":200},"systemCode":{"title":"系统标识","description":"系统在共享交换中的标识(成员路径 INSTANCE/CLASS/MEMBER/SYSTEM 的 SYSTEM 段):字母或数字开头,可含字母、数字、点、下划线和连字符。","x-title-en":"System identifier","x-description-en":"Identifier of the system on the exchange (the SYSTEM segment of INSTANCE/CLASS/MEMBER/SYSTEM): starts with a letter or digit, then letters, digits, dots, underscores and hyphens.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},"ownerDepartment":{"title":"责任部门","description":"建设并使用该系统的政务部门名称。","x-title-en":"Owner department","x-description-en":"Name of the government department that built and uses the system.","$ref":"elements.schema.json#/$defs/organizationName"},"ownerDepartmentCode":{"title":"责任部门代码","description":"责任部门的统一社会信用代码。","x-title-en":"Owner department code","x-description-en":"Unified social credit code of the owner department.","$ref":"elements.schema.json#/$defs/uscc"},"function":{"title":"主要功能","description":"系统支撑的主要业务和功能。","x-title-en":"Main functions","x-description-en":"Main business and functions the system supports.","type":"string","minLength":1,"maxLength":2000},"scopeOfUse":{"title":"使用范围","description":"系统的使用范围,可多选。","x-title-en":"Scope of use","x-description-en":"Who uses the system; several values allowed.","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","enum":["本部门","本系统上下级","跨部门","跨地区","社会公众"],"x-enum-labels":{"本部门":{"zh-CN":"本部门","en":"Within the department"},"本系统上下级":{"zh-CN":"本系统上下级","en":"Across levels of the same vertical system"},"跨部门":{"zh-CN":"跨部门","en":"Across departments"},"跨地区":{"zh-CN":"跨地区","en":"Across regions"},"社会公众":{"zh-CN":"社会公众","en":"The public"}}}},"deploymentLevel":{"title":"部署层级","description":"系统部署所在的行政层级。","x-title-en":"Deployment level","x-description-en":"Administrative level where the system is deployed.","type":"string","enum":["国家级","省级","市级","县级","乡级"],"x-enum-labels":{"国家级":{"zh-CN":"国家级","en":"National"},"省级":{"zh-CN":"省级","en":"Provincial"},"市级":{"zh-CN":"市级","en":"Prefectural"},"县级":{"zh-CN":"县级","en":"County"},"乡级":{"zh-CN":"乡级","en":"Township"}}},"frequencyOfUse":{"title":"使用频度","description":"系统实际被使用的频度;“长期未使用”的系统是清理对象。","x-title-en":"Frequency of use","x-description-en":"How often the system is actually used; systems 长期未使用 (unused for a long time) are candidates for retirement.","type":"string","enum":["每日","每周","每月","每季度","每年","不定期","长期未使用"],"x-enum-labels":{"每日":{"zh-CN":"每日","en":"Daily"},"每周":{"zh-CN":"每周","en":"Weekly"},"每月":{"zh-CN":"每月","en":"Monthly"},"每季度":{"zh-CN":"每季度","en":"Quarterly"},"每年":{"zh-CN":"每年","en":"Yearly"},"不定期":{"zh-CN":"不定期","en":"Irregularly"},"长期未使用":{"zh-CN":"长期未使用","en":"Not used for a long time"}}},"userCount":{"title":"用户数","description":"系统的注册用户数。","x-title-en":"Users","x-description-en":"Number of registered users.","type":"integer","minimum":0},"approvingDepartment":{"title":"审批部门","description":"批准系统建设的部门。","x-title-en":"Approving department","x-description-en":"Department that approved building the system.","$ref":"elements.schema.json#/$defs/organizationName"},"approvalNumber":{"title":"批复文号","description":"建设批复的文号。","x-title-en":"Approval reference","x-description-en":"Reference number of the approval document.","type":"string","minLength":1,"maxLength":100},"approvalDate":{"title":"审批日期","description":"建设批复的日期;填写时须同时填写审批部门。","x-title-en":"Approval date","x-description-en":"Date of the approval; requires the approving department.","$ref":"elements.schema.json#/$defs/date"},"fundingSource":{"title":"资金来源","description":"建设资金的主要来源。","x-title-en":"Funding source","x-description-en":"Main source of the construction funds.","type":"string","enum":["中央财政资金","地方财政资金","部门自有资金","社会资本","其他"],"x-enum-labels":{"中央财政资金":{"zh-CN":"中央财政资金","en":"Central government funds"},"地方财政资金":{"zh-CN":"地方财政资金","en":"Local government funds"},"部门自有资金":{"zh-CN":"部门自有资金","en":"Department's own funds"},"社会资本":{"zh-CN":"社会资本","en":"Private capital"},"其他":{"zh-CN":"其他","en":"Other"}}},"investment":{"title":"建设投资","description":"累计建设投资,单位:万元(人民币)。","x-title-en":"Investment","x-description-en":"Cumulative investment, in units of 10,000 yuan (CNY).","$ref":"elements.schema.json#/$defs/money"},"networks":{"title":"运行网络","description":"系统运行所在的网络,可多选;部门专网应按要求整合迁移到电子政务外网。","x-title-en":"Networks","x-description-en":"Networks the system runs on, several allowed; departmental private networks are to be migrated to the e-government extranet.","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","enum":["电子政务内网","电子政务外网","互联网","部门专网"],"x-enum-labels":{"电子政务内网":{"zh-CN":"电子政务内网","en":"E-government internal network"},"电子政务外网":{"zh-CN":"电子政务外网","en":"E-government extranet"},"互联网":{"zh-CN":"互联网","en":"Internet"},"部门专网":{"zh-CN":"部门专网","en":"Departmental private network"}}}},"deployment":{"title":"部署方式","description":"系统的部署方式。","x-title-en":"Deployment","x-description-en":"How the system is hosted.","type":"string","enum":["政务云","本部门机房","托管机房","其他"],"x-enum-labels":{"政务云":{"zh-CN":"政务云","en":"Government cloud"},"本部门机房":{"zh-CN":"本部门机房","en":"Department's own data centre"},"托管机房":{"zh-CN":"托管机房","en":"Hosted data centre"},"其他":{"zh-CN":"其他","en":"Other"}}},"deploymentLocation":{"title":"部署地点","description":"机房或云平台的名称和地点。","x-title-en":"Deployment location","x-description-en":"Name and location of the data centre or cloud.","type":"string","minLength":1,"maxLength":200},"securityLevel":{"title":"等级保护级别","description":"网络安全等级保护定级。","x-title-en":"Security protection level","x-description-en":"Classified protection level of cybersecurity.","x-standard":"GB/T 22240-2020 网络安全等级保护定级指南; GB/T 22239-2019","type":"string","enum":["1","2","3","4","5"],"x-enum-labels":{"1":{"zh-CN":"第一级","en":"Level 1"},"2":{"zh-CN":"第二级","en":"Level 2"},"3":{"zh-CN":"第三级","en":"Level 3"},"4":{"zh-CN":"第四级","en":"Level 4"},"5":{"zh-CN":"第五级","en":"Level 5"}}},"connectedToExchange":{"title":"是否接入共享交换平台","description":"系统是否已接入政务信息资源共享交换平台。","x-title-en":"Connected to the exchange","x-description-en":"Whether the system is connected to the sharing and exchange platform.","type":"boolean"},"linkedCatalogResources":{"title":"关联目录资源","description":"系统产生或使用的政务信息资源的代码。","x-title-en":"Linked catalog resources","x-description-en":"Codes of the catalog resources the system produces or uses.","type":"array","uniqueItems":true,"maxItems":2000,"items":{"$ref":"elements.schema.json#/$defs/resourceCode"}},"status":{"title":"系统状态","description":"系统当前状态;“已整合”须写明整合去向。","x-title-en":"Status","x-description-en":"Current status of the system; 已整合 (integrated) requires integratedInto.","type":"string","enum":["在建","运行","停用","拟整合","已整合","拟清理","已清理"],"x-enum-labels":{"在建":{"zh-CN":"在建","en":"Under construction"},"运行":{"zh-CN":"运行","en":"In operation"},"停用":{"zh-CN":"停用","en":"Out of use"},"拟整合":{"zh-CN":"拟整合","en":"To be integrated"},"已整合":{"zh-CN":"已整合","en":"Integrated"},"拟清理":{"zh-CN":"拟清理","en":"To be decommissioned"},"已清理":{"zh-CN":"已清理","en":"Decommissioned"}}},"integratedInto":{"title":"整合去向","description":"整合后承接其功能的系统名称。","x-title-en":"Integrated into","x-description-en":"Name of the system that took over its functions.","type":"string","minLength":1,"maxLength":200},"onlineDate":{"title":"上线日期","description":"系统正式上线运行的日期。","x-title-en":"Go-live date","x-description-en":"Date the system went live.","$ref":"elements.schema.json#/$defs/date"},"developer":{"title":"承建单位","description":"承担系统建设的单位。","x-title-en":"Developer","x-description-en":"Organization that built the system.","$ref":"#/$defs/organization"},"maintainer":{"title":"运维单位","description":"承担系统运行维护的单位。","x-title-en":"Maintainer","x-description-en":"Organization that operates and maintains the system.","$ref":"#/$defs/organization"},"contact":{"title":"联系人","description":"普查填报联系人。","x-title-en":"Contact","x-description-en":"Contact for this census record.","$ref":"elements.schema.json#/$defs/contact"},"inventoryDate":{"title":"填报日期","description":"普查记录的填报日期。","x-title-en":"Record date","x-description-en":"Date the census record was filled in.","$ref":"elements.schema.json#/$defs/date"},"remarks":{"title":"备注","description":"其他说明。","x-title-en":"Remarks","x-description-en":"Other remarks.","type":"string","minLength":1,"maxLength":2000}},"dependentRequired":{"approvalDate":["approvingDepartment"],"approvalNumber":["approvingDepartment"]},"allOf":[{"if":{"properties":{"status":{"const":"已整合"}},"required":["status"]},"then":{"properties":{"integratedInto":{}},"required":["integratedInto"]}}],"examples":[{"name":"山东省示例户籍管理系统","systemCode":"hukou","ownerDepartment":"山东省示例厅","ownerDepartmentCode":"11370000MB1234562A","function":"户籍登记、迁移、变更业务办理和人口信息查询。","scopeOfUse":["本系统上下级","跨部门"],"deploymentLevel":"省级","frequencyOfUse":"每日","userCount":12000,"approvingDepartment":"山东省示例发展改革委","approvalNumber":"鲁示改〔2018〕12号","approvalDate":"2018-04-20","fundingSource":"地方财政资金","investment":"1280.5","networks":["电子政务外网"],"deployment":"政务云","deploymentLocation":"山东省政务云济南节点","securityLevel":"3","connectedToExchange":true,"linkedCatalogResources":["101001/000001"],"status":"运行","onlineDate":"2019-09-01","developer":{"name":"示例软件股份有限公司","uscc":"91370102MA3C00011F"},"contact":{"name":"李四","mobile":"13912345678"},"inventoryDate":"2024-03-01"},{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"}],"x-examples-invalid":[{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"},"codes":["required"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合"},"codes":["required"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["局域网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"},"codes":["enum"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":[],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"},"codes":["min_items"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["互联网","互联网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"},"codes":["unique_items"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台","approvalDate":"2018-04-20"},"codes":["dependent_required"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台","investment":"1,280"},"codes":["pattern"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台","linkedCatalogResources":["A00034VG345"]},"codes":["pattern"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"僵尸","integratedInto":"山东省一体化政务服务平台"},"codes":["enum"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台","securityLevel":3},"codes":["type"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台"},"codes":["invalid_length"]},{"data":{"name":"示例旧版审批系统","ownerDepartment":"山东省示例局","ownerDepartmentCode":"11370000MB1234562A","function":"行政审批事项受理。","networks":["部门专网"],"frequencyOfUse":"长期未使用","status":"已整合","integratedInto":"山东省一体化政务服务平台","budget":"100"},"codes":["additional_properties"]}]};
+const pattern29 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
+const schema99 = {"title":"单位","description":"单位名称及统一社会信用代码。","x-title-en":"Organization","x-description-en":"Name and unified social credit code of an organization.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"title":"单位名称","description":"单位名称。","x-title-en":"Name","x-description-en":"Name of the organization.","$ref":"elements.schema.json#/$defs/organizationName"},"uscc":{"title":"统一社会信用代码","description":"单位的统一社会信用代码。","x-title-en":"Unified social credit code","x-description-en":"Unified social credit code of the organization.","$ref":"elements.schema.json#/$defs/uscc"}},"examples":[{"name":"示例软件股份有限公司","uscc":"91370102MA3C00011F"}]};
 
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate38.evaluated;
+const evaluated0 = validate39.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5087,16 +5481,16 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate38.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
-validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate42.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5322,17 +5716,17 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate42.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://govex.dev/specs/data/v1/system-inventory.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate37.evaluated;
+const evaluated0 = validate38.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5473,7 +5867,7 @@ vErrors.push(err9);
 errors++;
 }
 for(const key0 in data){
-if(!(func13.call(schema90.properties, key0))){
+if(!(func13.call(schema91.properties, key0))){
 const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
@@ -5522,7 +5916,7 @@ errors++;
 if(data.systemCode !== undefined){
 let data2 = data.systemCode;
 if(typeof data2 === "string"){
-if(!pattern27.test(data2)){
+if(!pattern29.test(data2)){
 const err14 = {instancePath:instancePath+"/systemCode",schemaPath:"#/properties/systemCode/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -5676,7 +6070,7 @@ vErrors.push(err26);
 errors++;
 }
 if(!(((((data7 === "本部门") || (data7 === "本系统上下级")) || (data7 === "跨部门")) || (data7 === "跨地区")) || (data7 === "社会公众"))){
-const err27 = {instancePath:instancePath+"/scopeOfUse/" + i0,schemaPath:"#/properties/scopeOfUse/items/enum",keyword:"enum",params:{allowedValues: schema90.properties.scopeOfUse.items.enum},message:"must be equal to one of the allowed values"};
+const err27 = {instancePath:instancePath+"/scopeOfUse/" + i0,schemaPath:"#/properties/scopeOfUse/items/enum",keyword:"enum",params:{allowedValues: schema91.properties.scopeOfUse.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -5735,7 +6129,7 @@ vErrors.push(err30);
 errors++;
 }
 if(!(((((data8 === "国家级") || (data8 === "省级")) || (data8 === "市级")) || (data8 === "县级")) || (data8 === "乡级"))){
-const err31 = {instancePath:instancePath+"/deploymentLevel",schemaPath:"#/properties/deploymentLevel/enum",keyword:"enum",params:{allowedValues: schema90.properties.deploymentLevel.enum},message:"must be equal to one of the allowed values"};
+const err31 = {instancePath:instancePath+"/deploymentLevel",schemaPath:"#/properties/deploymentLevel/enum",keyword:"enum",params:{allowedValues: schema91.properties.deploymentLevel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -5758,7 +6152,7 @@ vErrors.push(err32);
 errors++;
 }
 if(!(((((((data9 === "每日") || (data9 === "每周")) || (data9 === "每月")) || (data9 === "每季度")) || (data9 === "每年")) || (data9 === "不定期")) || (data9 === "长期未使用"))){
-const err33 = {instancePath:instancePath+"/frequencyOfUse",schemaPath:"#/properties/frequencyOfUse/enum",keyword:"enum",params:{allowedValues: schema90.properties.frequencyOfUse.enum},message:"must be equal to one of the allowed values"};
+const err33 = {instancePath:instancePath+"/frequencyOfUse",schemaPath:"#/properties/frequencyOfUse/enum",keyword:"enum",params:{allowedValues: schema91.properties.frequencyOfUse.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -5911,7 +6305,7 @@ vErrors.push(err45);
 errors++;
 }
 if(!(((((data14 === "中央财政资金") || (data14 === "地方财政资金")) || (data14 === "部门自有资金")) || (data14 === "社会资本")) || (data14 === "其他"))){
-const err46 = {instancePath:instancePath+"/fundingSource",schemaPath:"#/properties/fundingSource/enum",keyword:"enum",params:{allowedValues: schema90.properties.fundingSource.enum},message:"must be equal to one of the allowed values"};
+const err46 = {instancePath:instancePath+"/fundingSource",schemaPath:"#/properties/fundingSource/enum",keyword:"enum",params:{allowedValues: schema91.properties.fundingSource.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -5934,7 +6328,7 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(!pattern16.test(data15)){
+if(!pattern18.test(data15)){
 const err48 = {instancePath:instancePath+"/investment",schemaPath:"elements.schema.json#/$defs/money/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,2})?$"+"\""};
 if(vErrors === null){
 vErrors = [err48];
@@ -5983,7 +6377,7 @@ vErrors.push(err51);
 errors++;
 }
 if(!((((data17 === "电子政务内网") || (data17 === "电子政务外网")) || (data17 === "互联网")) || (data17 === "部门专网"))){
-const err52 = {instancePath:instancePath+"/networks/" + i2,schemaPath:"#/properties/networks/items/enum",keyword:"enum",params:{allowedValues: schema90.properties.networks.items.enum},message:"must be equal to one of the allowed values"};
+const err52 = {instancePath:instancePath+"/networks/" + i2,schemaPath:"#/properties/networks/items/enum",keyword:"enum",params:{allowedValues: schema91.properties.networks.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -6042,7 +6436,7 @@ vErrors.push(err55);
 errors++;
 }
 if(!((((data18 === "政务云") || (data18 === "本部门机房")) || (data18 === "托管机房")) || (data18 === "其他"))){
-const err56 = {instancePath:instancePath+"/deployment",schemaPath:"#/properties/deployment/enum",keyword:"enum",params:{allowedValues: schema90.properties.deployment.enum},message:"must be equal to one of the allowed values"};
+const err56 = {instancePath:instancePath+"/deployment",schemaPath:"#/properties/deployment/enum",keyword:"enum",params:{allowedValues: schema91.properties.deployment.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -6100,7 +6494,7 @@ vErrors.push(err60);
 errors++;
 }
 if(!(((((data20 === "1") || (data20 === "2")) || (data20 === "3")) || (data20 === "4")) || (data20 === "5"))){
-const err61 = {instancePath:instancePath+"/securityLevel",schemaPath:"#/properties/securityLevel/enum",keyword:"enum",params:{allowedValues: schema90.properties.securityLevel.enum},message:"must be equal to one of the allowed values"};
+const err61 = {instancePath:instancePath+"/securityLevel",schemaPath:"#/properties/securityLevel/enum",keyword:"enum",params:{allowedValues: schema91.properties.securityLevel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -6216,7 +6610,7 @@ vErrors.push(err69);
 errors++;
 }
 if(!(((((((data24 === "在建") || (data24 === "运行")) || (data24 === "停用")) || (data24 === "拟整合")) || (data24 === "已整合")) || (data24 === "拟清理")) || (data24 === "已清理"))){
-const err70 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema90.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err70 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema91.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -6287,20 +6681,20 @@ errors++;
 }
 }
 if(data.developer !== undefined){
-if(!(validate38(data.developer, {instancePath:instancePath+"/developer",parentData:data,parentDataProperty:"developer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+if(!(validate39(data.developer, {instancePath:instancePath+"/developer",parentData:data,parentDataProperty:"developer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 }
 if(data.maintainer !== undefined){
-if(!(validate38(data.maintainer, {instancePath:instancePath+"/maintainer",parentData:data,parentDataProperty:"maintainer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+if(!(validate39(data.maintainer, {instancePath:instancePath+"/maintainer",parentData:data,parentDataProperty:"maintainer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 }
 if(data.contact !== undefined){
-if(!(validate41(data.contact, {instancePath:instancePath+"/contact",parentData:data,parentDataProperty:"contact",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate42(data.contact, {instancePath:instancePath+"/contact",parentData:data,parentDataProperty:"contact",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 }
@@ -6405,16 +6799,17 @@ vErrors.push(err83);
 }
 errors++;
 }
-validate37.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 /** Precompiled validate functions by built-in spec name. */
 export const builtinValidators: Readonly<Record<string, CompiledValidate>> = {
   "address": v_address,
   "catalog-entry": v_catalog_entry,
+  "cloudevent": v_cloudevent,
   "code-country": v_code_country,
   "code-ethnicity": v_code_ethnicity,
   "code-sex": v_code_sex,
