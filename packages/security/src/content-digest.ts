@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { digest, type HashAlgorithm } from "./hash.js";
+import { createDigest, digest, type HashAlgorithm } from "./hash.js";
 import {
   type Dictionary,
   isInnerList,
@@ -51,51 +51,82 @@ export type ContentDigestResult =
 
 /**
  * Check a Content-Digest field value against the content. Every known algorithm
- * present must match (RFC 9530 §3 leaves the choice to the recipient; govex is
- * strict so that a mismatching second digest cannot ride along). Unknown
- * algorithms are ignored; at least one of `accept` must be present.
+ * present must match; unknown algorithms are ignored; at least one of `accept`
+ * must be present.
  */
 export function verifyContentDigest(
   fieldValue: string,
   content: Uint8Array | string,
   accept: readonly ContentDigestAlgorithm[] = CONTENT_DIGEST_ALGORITHMS,
 ): ContentDigestResult {
-  if (fieldValue.length > MAX_FIELD_LENGTH) {
-    return { ok: false, code: "content_digest_malformed", detail: "field value too long" };
-  }
+  const verifier = createContentDigestVerifier(fieldValue, accept);
+  verifier.update(content);
+  return verifier.result();
+}
+
+/** Checks content that arrives in chunks against a Content-Digest field value. */
+export interface ContentDigestVerifier {
+  update(chunk: Uint8Array | string): void;
+  /** Compare once the content is complete. */
+  result(): ContentDigestResult;
+}
+
+/**
+ * The streaming form of {@link verifyContentDigest}: feed the chunks of a body as
+ * they arrive, then ask for the result. A malformed field fails at `result()`.
+ */
+export function createContentDigestVerifier(
+  fieldValue: string,
+  accept: readonly ContentDigestAlgorithm[] = CONTENT_DIGEST_ALGORITHMS,
+): ContentDigestVerifier {
+  const failed = (
+    code: "content_digest_malformed" | "content_digest_unsupported",
+    detail: string,
+  ): ContentDigestVerifier => ({
+    update: () => {},
+    result: () => ({ ok: false, code, detail }),
+  });
+  if (fieldValue.length > MAX_FIELD_LENGTH)
+    return failed("content_digest_malformed", "field value too long");
   let dict: Dictionary;
   try {
     dict = parseDictionary(fieldValue);
   } catch (error) {
-    return { ok: false, code: "content_digest_malformed", detail: (error as Error).message };
+    return failed("content_digest_malformed", (error as Error).message);
   }
-  let matched: ContentDigestAlgorithm | undefined;
+  const expected: {
+    algorithm: ContentDigestAlgorithm;
+    value: Uint8Array;
+    hash: ReturnType<typeof createDigest>;
+  }[] = [];
   for (const [name, member] of dict) {
     if (!KNOWN.has(name)) continue;
-    const algorithm = name as ContentDigestAlgorithm;
     if (isInnerList(member) || !(member.value instanceof Uint8Array)) {
-      return {
-        ok: false,
-        code: "content_digest_malformed",
-        detail: `${name} is not a byte sequence`,
-      };
+      return failed("content_digest_malformed", `${name} is not a byte sequence`);
     }
-    const expected = digest(algorithm, content);
-    if (member.value.length !== expected.length || !timingSafeEqual(member.value, expected)) {
-      return {
-        ok: false,
-        code: "content_digest_mismatch",
-        detail: `${name} does not match the content`,
-      };
-    }
-    if (accept.includes(algorithm)) matched ??= algorithm;
+    const algorithm = name as ContentDigestAlgorithm;
+    expected.push({ algorithm, value: member.value, hash: createDigest(algorithm) });
   }
-  if (!matched) {
-    return {
-      ok: false,
-      code: "content_digest_unsupported",
-      detail: `none of ${accept.join(", ")} present`,
-    };
-  }
-  return { ok: true, algorithm: matched };
+  const matched = expected.find((e) => accept.includes(e.algorithm));
+  if (!matched) return failed("content_digest_unsupported", `none of ${accept.join(", ")} present`);
+  return {
+    update(chunk) {
+      for (const e of expected) e.hash.update(chunk);
+    },
+    result() {
+      // Every known algorithm present must match (RFC 9530 §3 leaves the choice to the
+      // recipient; govex is strict so that a mismatching second digest cannot ride along).
+      for (const e of expected) {
+        const actual = e.hash.digest();
+        if (e.value.length !== actual.length || !timingSafeEqual(e.value, actual)) {
+          return {
+            ok: false,
+            code: "content_digest_mismatch",
+            detail: `${e.algorithm} does not match the content`,
+          };
+        }
+      }
+      return { ok: true, algorithm: matched.algorithm };
+    },
+  };
 }

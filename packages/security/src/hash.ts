@@ -28,3 +28,26 @@ export function digest(algorithm: HashAlgorithm, data: Uint8Array | string): Uin
   }
   return createHash(NODE_NAMES[algorithm]).update(data).digest();
 }
+
+/** An incremental digest, for content that arrives in chunks (a streamed body). */
+export interface IncrementalDigest {
+  update(chunk: Uint8Array | string): void;
+  digest(): Uint8Array;
+}
+
+/** Start an incremental digest with one of govex's algorithms. */
+export function createDigest(algorithm: HashAlgorithm): IncrementalDigest {
+  if (algorithm === "sm3" && !nativeSm3) {
+    const chunks: Uint8Array[] = [];
+    return {
+      update: (chunk) =>
+        void chunks.push(typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk),
+      digest: () => digest("sm3", Buffer.concat(chunks)),
+    };
+  }
+  const hash = createHash(NODE_NAMES[algorithm]);
+  return {
+    update: (chunk) => void hash.update(chunk),
+    digest: () => hash.digest(),
+  };
+}

@@ -4,6 +4,7 @@ export * from "./content-digest.js";
 export * from "./hash.js";
 export * from "./http-message.js";
 export * from "./http-signatures.js";
+export * from "./masking.js";
 export * from "./merkle.js";
 export * from "./messages.js";
 export * from "./nonce-store.js";

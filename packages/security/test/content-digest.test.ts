@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { contentDigest, digest, verifyContentDigest } from "../src/index.js";
+import {
+  contentDigest,
+  createContentDigestVerifier,
+  digest,
+  verifyContentDigest,
+} from "../src/index.js";
 import { readVector } from "./vectors.js";
 
 interface DigestVectors {
@@ -71,6 +76,20 @@ describe("contentDigest (RFC 9530)", () => {
     expect(verifyContentDigest(field, input, ["sha-256"])).toMatchObject({
       ok: false,
       code: "content_digest_unsupported",
+    });
+  });
+
+  it("checks a body that arrives in chunks, byte by byte", () => {
+    const field = contentDigest(input, ["sha-512", "sm3"]);
+    const verifier = createContentDigestVerifier(field);
+    for (const byte of Buffer.from(input)) verifier.update(Uint8Array.of(byte));
+    expect(verifier.result()).toEqual({ ok: true, algorithm: "sha-512" });
+    const short = createContentDigestVerifier(field);
+    short.update(input.slice(0, 10));
+    expect(short.result()).toMatchObject({ ok: false, code: "content_digest_mismatch" });
+    expect(createContentDigestVerifier("((").result()).toMatchObject({
+      ok: false,
+      code: "content_digest_malformed",
     });
   });
 });

@@ -325,7 +325,8 @@ describe("sizes up to 2^53 − 1", () => {
           const proof = pool.slice(0, inner + border);
           const root = oracleInclusionRoot(index, size, leaf, proof);
           expect(verifyInclusion(index, size, leaf, proof, root)).toBe(true);
-          if (proof.length > 0) expect(verifyInclusion(index, size, leaf, proof.slice(1), root)).toBe(false);
+          if (proof.length > 0)
+            expect(verifyInclusion(index, size, leaf, proof.slice(1), root)).toBe(false);
           expect(verifyInclusion(index, size, leaf, [...proof, leaf], root)).toBe(false);
         },
       ),
