@@ -2669,7 +2669,7 @@ export interface operations {
                 /** @description 提供方统一社会信用代码 (provider USCC) */
                 provider?: components["schemas"]["uscc"];
                 /** @description 共享类型 (sharing type) */
-                shareType?: "无条件共享，有条件共享，不予共享";
+                shareType?: "无条件共享" | "有条件共享" | "不予共享";
                 /** @description 更新周期 (update cycle) */
                 updateCycle?: components["schemas"]["updateCycle"];
                 /** @description 上一页响应中的 nextCursor (the previous page's nextCursor) */
