@@ -24,7 +24,8 @@ export type Operation<P, Path extends keyof P, M extends HttpMethod> = P[Path] e
 
 type Defined<T> = Exclude<T, undefined>;
 type IsNever<T> = [T] extends [never] ? true : false;
-type HasRequired<T> = IsNever<T> extends true ? false : {} extends T ? false : true;
+type HasRequired<T> =
+  IsNever<T> extends true ? false : Record<never, never> extends T ? false : true;
 
 /** The client adds Idempotency-Key itself, so callers may omit it (and still pass their own). */
 type HeaderParams<H> =
@@ -78,7 +79,9 @@ type ParamsField<O> = keyof ParamsOption<O> extends never
   : RequiredKeys<ParamsOption<O>> extends never
     ? { params?: ParamsOption<O> }
     : { params: ParamsOption<O> };
-type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
+type RequiredKeys<T> = {
+  [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? never : K;
+}[keyof T];
 
 /** What a call to `client.request(method, path, …)` takes. */
 export type RequestOptions<O> = ParamsField<O> & BodyOption<O> & CallOptions;

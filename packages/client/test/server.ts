@@ -164,15 +164,13 @@ export async function startTestServer(options: {
         const offset = url.searchParams.has("cursor")
           ? Number(Buffer.from(url.searchParams.get("cursor") ?? "", "base64url").toString())
           : 0;
-        const items = all
-          .slice(offset, offset + limit)
-          .map((r) => ({
-            entry: r.entry,
-            status: "published",
-            version: r.version,
-            publishedAt: r.at,
-            updatedAt: r.at,
-          }));
+        const items = all.slice(offset, offset + limit).map((r) => ({
+          entry: r.entry,
+          status: "published",
+          version: r.version,
+          publishedAt: r.at,
+          updatedAt: r.at,
+        }));
         const next =
           offset + limit < all.length
             ? Buffer.from(String(offset + limit)).toString("base64url")

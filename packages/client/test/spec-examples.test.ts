@@ -10,7 +10,8 @@ import { parse } from "yaml";
 
 type Json = Record<string, unknown>;
 const root = new URL("../../../", import.meta.url);
-const load = (path: string): Json => parse(readFileSync(new URL(path, root), "utf8"), { maxAliasCount: -1 }) as Json;
+const load = (path: string): Json =>
+  parse(readFileSync(new URL(path, root), "utf8"), { maxAliasCount: -1 }) as Json;
 const specs = {
   exchange: load("specs/exchange/v1/openapi.yaml"),
   provider: load("specs/provider/v1/openapi.yaml"),
@@ -27,9 +28,11 @@ function toJsonSchema(node: unknown, spec: SpecName): unknown {
   for (const [key, value] of Object.entries(node as Json)) {
     if (key === "discriminator") continue; // an OpenAPI annotation, not a JSON Schema keyword
     if (key === "$ref" && typeof value === "string") {
-      if (value.startsWith("#/components/schemas/")) out.$ref = `#/$defs/${spec}.${value.slice(21)}`;
+      if (value.startsWith("#/components/schemas/"))
+        out.$ref = `#/$defs/${spec}.${value.slice(21)}`;
       else if (value.startsWith("../../data/v1/")) out.$ref = DATA + value.slice(14);
-      else if (value.startsWith("../../exchange/v1/openapi.yaml#/components/schemas/")) out.$ref = `#/$defs/exchange.${value.split("/").pop()}`;
+      else if (value.startsWith("../../exchange/v1/openapi.yaml#/components/schemas/"))
+        out.$ref = `#/$defs/exchange.${value.split("/").pop()}`;
       else throw new Error(`unexpected $ref ${value}`);
       continue;
     }
@@ -41,7 +44,8 @@ function toJsonSchema(node: unknown, spec: SpecName): unknown {
 const defs: Json = {};
 for (const name of Object.keys(specs) as SpecName[]) {
   const schemas = ((specs[name].components as Json).schemas ?? {}) as Json;
-  for (const [key, schema] of Object.entries(schemas)) defs[`${name}.${key}`] = toJsonSchema(schema, name);
+  for (const [key, schema] of Object.entries(schemas))
+    defs[`${name}.${key}`] = toJsonSchema(schema, name);
 }
 
 interface ExampleCase {
@@ -75,19 +79,34 @@ for (const spec of Object.keys(specs) as SpecName[]) {
     for (const method of METHODS) {
       const op = pathItem[method] as Json | undefined;
       if (!op) continue;
-      const params = [...((pathItem.parameters as Json[]) ?? []), ...((op.parameters as Json[]) ?? [])].map((p) => resolveRef(spec, p));
+      const params = [
+        ...((pathItem.parameters as Json[]) ?? []),
+        ...((op.parameters as Json[]) ?? []),
+      ].map((p) => resolveRef(spec, p));
       operations.push({ spec, method, path, op, params });
       for (const param of params) {
-        if (param.example !== undefined) cases.push({ spec, where: `${method} ${path} parameter ${param.name}`, schema: param.schema, value: param.example });
+        if (param.example !== undefined)
+          cases.push({
+            spec,
+            where: `${method} ${path} parameter ${param.name}`,
+            schema: param.schema,
+            value: param.example,
+          });
       }
       const bodies: [string, Json][] = [];
       if (op.requestBody) bodies.push(["request", op.requestBody as Json]);
-      for (const [status, response] of Object.entries(op.responses as Json)) bodies.push([status, resolveRef(spec, response as Json)]);
+      for (const [status, response] of Object.entries(op.responses as Json))
+        bodies.push([status, resolveRef(spec, response as Json)]);
       for (const [label, body] of bodies) {
         for (const [mediaType, media] of Object.entries((body.content ?? {}) as Json)) {
           const { schema, examples } = media as Json;
           for (const [exampleName, example] of Object.entries((examples ?? {}) as Json)) {
-            cases.push({ spec, where: `${method} ${path} ${label} ${mediaType} example ${exampleName}`, schema, value: resolveExample(spec, example as Json) });
+            cases.push({
+              spec,
+              where: `${method} ${path} ${label} ${mediaType} example ${exampleName}`,
+              schema,
+              value: resolveExample(spec, example as Json),
+            });
           }
         }
       }
@@ -103,46 +122,75 @@ describe("spec examples validate (with the govex formats and rules)", () => {
 
   it("would catch a broken example (the check is not vacuous)", async () => {
     const publish = cases.find((c) => c.where.startsWith("post /catalog/entries request"));
-    const record = cases.find((c) => c.where.startsWith("get /catalog/entries/{prefix}/{suffix} 200"));
+    const record = cases.find((c) =>
+      c.where.startsWith("get /catalog/entries/{prefix}/{suffix} 200"),
+    );
     if (!publish || !record) throw new Error("examples missing");
     const broken = { ...(publish.value as Json), providerCode: "11370000MB1234562B" };
-    const validator = await getValidator({ ...(toJsonSchema(publish.schema, "exchange") as Json), $defs: defs });
-    expect(validator.validate(broken, { lang: "en" }).map((i) => i.path)).toEqual(["/providerCode"]);
-    const wrapper = await getValidator({ ...(toJsonSchema(record.schema, "exchange") as Json), $defs: defs });
-    expect(wrapper.validate({ ...(record.value as Json), status: "gone" }, { lang: "en" }).map((i) => i.code)).toEqual(["enum"]);
+    const validator = await getValidator({
+      ...(toJsonSchema(publish.schema, "exchange") as Json),
+      $defs: defs,
+    });
+    expect(validator.validate(broken, { lang: "en" }).map((i) => i.path)).toEqual([
+      "/providerCode",
+    ]);
+    const wrapper = await getValidator({
+      ...(toJsonSchema(record.schema, "exchange") as Json),
+      $defs: defs,
+    });
+    expect(
+      wrapper
+        .validate({ ...(record.value as Json), status: "gone" }, { lang: "en" })
+        .map((i) => i.code),
+    ).toEqual(["enum"]);
   });
 
   it.each(cases.map((c) => [c.spec, c.where, c] as const))("%s: %s", async (_spec, _where, c) => {
-    const validator = await getValidator({ ...(toJsonSchema(c.schema, c.spec) as Json), $defs: defs });
+    const validator = await getValidator({
+      ...(toJsonSchema(c.schema, c.spec) as Json),
+      $defs: defs,
+    });
     const issues = validator.validate(c.value, { lang: "en" });
     expect(issues).toEqual([]);
   });
 });
 
 describe("spec conventions hold for every operation", () => {
-  it.each(operations.map((o) => [o.spec, `${o.method} ${o.path}`, o] as const))("%s: %s", (_spec, _name, { spec, method, op, params }) => {
-    expect(op.operationId).toMatch(/^[a-z][A-Za-z]+$/);
-    expect(op.summary).toMatch(/[\u4e00-\u9fff]/);
-    expect(op["x-summary-en"]).toMatch(/^[A-Z]/);
-    // Every non-safe request takes a required Idempotency-Key.
-    const key = params.find((p) => p.name === "Idempotency-Key");
-    if (method !== "get") expect(key).toMatchObject({ in: "header", required: true });
-    else expect(key).toBeUndefined();
-    // Every error response is problem+json with the registry's Problem schema.
-    for (const [status, response] of Object.entries(op.responses as Json)) {
-      if (Number(status) < 400) continue;
-      const content = resolveRef(spec, response as Json).content as Json;
-      expect(Object.keys(content)).toEqual(["application/problem+json"]);
-      expect(((content["application/problem+json"] as Json).schema as Json).$ref).toMatch(/#\/components\/schemas\/Problem$/);
-    }
-  });
+  it.each(operations.map((o) => [o.spec, `${o.method} ${o.path}`, o] as const))(
+    "%s: %s",
+    (_spec, _name, { spec, method, op, params }) => {
+      expect(op.operationId).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(op.summary).toMatch(/[\u4e00-\u9fff]/);
+      expect(op["x-summary-en"]).toMatch(/^[A-Z]/);
+      // Every non-safe request takes a required Idempotency-Key.
+      const key = params.find((p) => p.name === "Idempotency-Key");
+      if (method !== "get") expect(key).toMatchObject({ in: "header", required: true });
+      else expect(key).toBeUndefined();
+      // Every error response is problem+json with the registry's Problem schema.
+      for (const [status, response] of Object.entries(op.responses as Json)) {
+        if (Number(status) < 400) continue;
+        const content = resolveRef(spec, response as Json).content as Json;
+        expect(Object.keys(content)).toEqual(["application/problem+json"]);
+        expect(((content["application/problem+json"] as Json).schema as Json).$ref).toMatch(
+          /#\/components\/schemas\/Problem$/,
+        );
+      }
+    },
+  );
 
   it("gives every registered problem type a zh-CN and English title and a status", () => {
     const problemType = ((specs.exchange.components as Json).schemas as Json).ProblemType as Json;
-    const labels = problemType["x-enum-labels"] as Record<string, { "zh-CN": string; en: string; status: number }>;
+    const labels = problemType["x-enum-labels"] as Record<
+      string,
+      { "zh-CN": string; en: string; status: number }
+    >;
     for (const type of problemType.enum as string[]) {
       expect(type).toMatch(/^https:\/\/govex\.dev\/problems\/[a-z-]+$/);
-      expect(labels[type]).toMatchObject({ "zh-CN": expect.stringMatching(/[\u4e00-\u9fff]/), en: expect.any(String), status: expect.any(Number) });
+      expect(labels[type]).toMatchObject({
+        "zh-CN": expect.stringMatching(/[\u4e00-\u9fff]/),
+        en: expect.any(String),
+        status: expect.any(Number),
+      });
     }
   });
 });
