@@ -8,7 +8,7 @@ import {
   verify as nodeVerify,
   timingSafeEqual,
 } from "node:crypto";
-import { sm2PublicKeyFromPrivate, sm2Sign, sm2Verify } from "./sm2.js";
+import { sm2PublicKeyFromPrivate, sm2Signer, sm2Verifier } from "./sm2.js";
 
 /**
  * Signature algorithms (RFC 9421 §3.3 and its IANA registry, §6.2.2), plus
@@ -134,9 +134,8 @@ export function createSigner({ keyId, algorithm, key }: KeyOptions): Signer {
       };
     }
     case "sm2-sm3": {
-      const privateKey = asSm2Hex(key);
-      const publicKey = sm2PublicKeyFromPrivate(privateKey);
-      return { keyId, algorithm, sign: (data) => sm2Sign(data, privateKey, { publicKey }) };
+      const sign = sm2Signer(asSm2Hex(key));
+      return { keyId, algorithm, sign };
     }
   }
 }
@@ -189,7 +188,7 @@ export function createVerifier({ keyId, algorithm, key }: KeyOptions): Verifier 
     case "sm2-sm3": {
       const hex = asSm2Hex(key);
       const publicKey = hex.length === 64 ? sm2PublicKeyFromPrivate(hex) : hex;
-      return { keyId, algorithm, verify: (data, sig) => sm2Verify(data, sig, publicKey) };
+      return { keyId, algorithm, verify: sm2Verifier(publicKey) };
     }
   }
 }

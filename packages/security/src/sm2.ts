@@ -1,4 +1,5 @@
 import { sm2 } from "sm-crypto-v2";
+import { digest } from "./hash.js";
 
 /**
  * The default signer identity of GB/T 32918.2-2016 (§5.5, and GM/T 0009-2012 §10):
@@ -44,11 +45,62 @@ export function sm2PublicKeyFromPrivate(privateKey: string): string {
   return sm2.getPublicKeyFromPrivateKey(privateKey);
 }
 
+// The order n of sm2p256v1 (GB/T 32918.5-2017 §3).
+const N = 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n;
+
+/** e = SM3(ZA ‖ M) (GB/T 32918.2-2016 §6.1 A1–A2), with ZA computed once per key and ID. */
+function messageHasher(publicKey: string, userId: string): (message: Uint8Array) => Uint8Array {
+  const za = sm2.getZ(publicKey, userId);
+  return (message) => digest("sm3", Buffer.concat([za, message]));
+}
+
+/**
+ * A reusable SM2 signing function for one key (GB/T 32918.2-2016 §6.1): ZA is
+ * computed once and SM3 runs natively. Returns r ‖ s, 32 bytes each, the
+ * fixed-width encoding RFC 9421 §3.3.4 uses for ECDSA; {@link sm2SignatureToDer}
+ * converts it for OpenSSL.
+ */
+export function sm2Signer(
+  privateKey: string,
+  options: Sm2Options & { publicKey?: string } = {},
+): (message: Uint8Array) => Uint8Array {
+  assertPrivateKey(privateKey);
+  const publicKey = options.publicKey ?? sm2.getPublicKeyFromPrivateKey(privateKey);
+  const hash = messageHasher(publicKey, options.userId ?? SM2_DEFAULT_USER_ID);
+  return (message) => Buffer.from(sm2.doSignature(hash(message), privateKey), "hex");
+}
+
+/**
+ * A reusable SM2 verification function for one public key (GB/T 32918.2-2016 §7.1),
+ * with the key's multiples precomputed. Returns false — never throws — for a
+ * malformed signature.
+ */
+export function sm2Verifier(
+  publicKey: string,
+  options: Sm2Options = {},
+): (message: Uint8Array, signature: Uint8Array) => boolean {
+  assertPublicKey(publicKey);
+  const hash = messageHasher(publicKey, options.userId ?? SM2_DEFAULT_USER_ID);
+  const point = sm2.precomputePublicKey(publicKey);
+  return (message, signature) => {
+    if (signature.length !== 64) return false;
+    const hex = Buffer.from(signature).toString("hex");
+    // §7.1 B1–B2: r and s must lie in [1, n-1].
+    const r = BigInt(`0x${hex.slice(0, 64)}`);
+    const s = BigInt(`0x${hex.slice(64)}`);
+    if (r < 1n || r >= N || s < 1n || s >= N) return false;
+    try {
+      return sm2.doVerifySignature(hash(message), hex, point);
+    } catch {
+      return false;
+    }
+  };
+}
+
 /**
  * Sign a message with SM2 (GB/T 32918.2-2016 §6.1): e = SM3(ZA ‖ M) with the
- * default identity unless `userId` is given. Returns the 64-byte r ‖ s (each
- * 32 bytes, big-endian), the same fixed-width encoding RFC 9421 §3.3.4 uses for
- * ECDSA; {@link sm2SignatureToDer} converts it for OpenSSL.
+ * default identity unless `userId` is given. Use {@link sm2Signer} to sign many
+ * messages with one key.
  *
  * @example
  * const keys = generateSm2KeyPair();
@@ -60,14 +112,7 @@ export function sm2Sign(
   privateKey: string,
   options: Sm2Options & { publicKey?: string } = {},
 ): Uint8Array {
-  assertPrivateKey(privateKey);
-  const publicKey = options.publicKey ?? sm2.getPublicKeyFromPrivateKey(privateKey);
-  const hex = sm2.doSignature(message, privateKey, {
-    hash: true,
-    publicKey,
-    userId: options.userId ?? SM2_DEFAULT_USER_ID,
-  });
-  return Buffer.from(hex, "hex");
+  return sm2Signer(privateKey, options)(message);
 }
 
 /**
@@ -80,16 +125,7 @@ export function sm2Verify(
   publicKey: string,
   options: Sm2Options = {},
 ): boolean {
-  assertPublicKey(publicKey);
-  if (signature.length !== 64) return false;
-  try {
-    return sm2.doVerifySignature(message, Buffer.from(signature).toString("hex"), publicKey, {
-      hash: true,
-      userId: options.userId ?? SM2_DEFAULT_USER_ID,
-    });
-  } catch {
-    return false;
-  }
+  return sm2Verifier(publicKey, options)(message, signature);
 }
 
 function derInteger(bytes: Uint8Array): Uint8Array {

@@ -83,6 +83,17 @@ describe("SM2 (GB/T 32918.2-2016) with the default user ID", () => {
     expect(sm2Verify(message("x"), new Uint8Array(64), keys.publicKey)).toBe(false);
   });
 
+  it("rejects r or s outside [1, n-1] (GB/T 32918.2-2016 §7.1 B1–B2)", () => {
+    const n = "FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123";
+    const data = message(recommended.messageAscii);
+    const sig = (r: string, s: string) => Buffer.from(r + s, "hex");
+    expect(sm2Verify(data, sig("00".repeat(32), recommended.s), publicKey)).toBe(false);
+    expect(sm2Verify(data, sig(recommended.r, "00".repeat(32)), publicKey)).toBe(false);
+    expect(sm2Verify(data, sig(recommended.r, n), publicKey)).toBe(false);
+    expect(sm2Verify(data, sig(n, recommended.s), publicKey)).toBe(false);
+    expect(sm2Verify(data, sig("FF".repeat(32), "FF".repeat(32)), publicKey)).toBe(false);
+  });
+
   it("refuses malformed keys with a clear error", () => {
     expect(() => sm2Sign(message("x"), "zz")).toThrow(/32 bytes of hex/);
     expect(() => sm2Verify(message("x"), new Uint8Array(64), "04abc")).toThrow(/uncompressed/);

@@ -1,0 +1,175 @@
+/**
+ * `pnpm bench` for @govex/client (issue: exchange protocol, §5). Against one local server
+ * on loopback (another process), sequential calls, after a warm-up:
+ *   raw undici.request · govex client unsigned · signed with ed25519 · signed with sm2-sm3,
+ * both signed variants verifying the server's ed25519 response signature.
+ * Prints requests/s, p50 and p99 latency and the ratio of each p50 to raw undici's in
+ * the same run; then sign and verify operations per second for each algorithm.
+ * BENCH_REQUESTS sets the calls per variant (default 3000).
+ */
+import { spawn } from "node:child_process";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import {
+  createSigner,
+  createVerifier,
+  generateSm2KeyPair,
+  type SignatureAlgorithm,
+  type Signer,
+} from "@govex/security";
+import { Agent, request } from "undici";
+import { createExchangeClient } from "../src/index.js";
+
+const N = Number(process.env.BENCH_REQUESTS ?? 3000);
+const WARMUP = Math.min(500, N);
+
+const nodeKeys = generateKeyPairSync("ed25519");
+const server = spawn(
+  process.execPath,
+  [
+    "--conditions=@govex/source",
+    "--import",
+    "tsx",
+    fileURLToPath(new URL("server.ts", import.meta.url)),
+  ],
+  {
+    env: {
+      ...process.env,
+      BENCH_NODE_KEY: nodeKeys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  },
+);
+const [portLine] = (await once(server.stdout, "data")) as [Buffer];
+const base = `http://127.0.0.1:${portLine.toString().trim()}`;
+const keys = new Map([
+  [
+    "bench-node",
+    createVerifier({ keyId: "bench-node", algorithm: "ed25519", key: nodeKeys.publicKey }),
+  ],
+]);
+
+async function measure(name: string, call: () => Promise<unknown>) {
+  for (let i = 0; i < WARMUP; i++) await call();
+  const times = new Float64Array(N);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < N; i++) {
+    const t = process.hrtime.bigint();
+    await call();
+    times[i] = Number(process.hrtime.bigint() - t) / 1e6;
+  }
+  const total = Number(process.hrtime.bigint() - start) / 1e9;
+  times.sort();
+  return {
+    name,
+    rps: N / total,
+    p50: times[Math.floor(N * 0.5)] ?? 0,
+    p99: times[Math.floor(N * 0.99)] ?? 0,
+  };
+}
+
+const agent = new Agent({ keepAliveTimeout: 10_000, connections: 8 });
+const raw = await measure("raw undici.request", async () => {
+  const res = await request(`${base}/v1/health`, { dispatcher: agent });
+  await res.body.json();
+});
+
+const unsigned = createExchangeClient({ baseUrl: `${base}/v1`, verifyResponses: false });
+const gUnsigned = await measure("govex client, unsigned", () => unsigned.request("get", "/health"));
+
+const ed = generateKeyPairSync("ed25519");
+const edClient = createExchangeClient({
+  baseUrl: `${base}/v1`,
+  signer: createSigner({ keyId: "c-ed", algorithm: "ed25519", key: ed.privateKey }),
+  keys,
+});
+const gEd = await measure("govex, ed25519 signed + verified", () =>
+  edClient.request("get", "/health"),
+);
+
+const sm2 = generateSm2KeyPair();
+const smClient = createExchangeClient({
+  baseUrl: `${base}/v1`,
+  signer: createSigner({ keyId: "c-sm2", algorithm: "sm2-sm3", key: sm2.privateKey }),
+  keys,
+});
+const gSm2 = await measure("govex, sm2-sm3 signed + verified", () =>
+  smClient.request("get", "/health"),
+);
+
+server.kill();
+await Promise.all([agent.close(), unsigned.close(), edClient.close(), smClient.close()]);
+
+const rows = [raw, gUnsigned, gEd, gSm2];
+const targets: Record<string, string> = {
+  "govex client, unsigned": "≤ 1.15",
+  "govex, ed25519 signed + verified": "≤ 1.6",
+  "govex, sm2-sm3 signed + verified": "report",
+};
+console.log(
+  `\n@govex/client — ${N} sequential GET /health per variant on loopback (Node ${process.version})`,
+);
+console.log("| variant | req/s | p50 ms | p99 ms | p50 ÷ raw | target |");
+console.log("|---|---:|---:|---:|---:|---|");
+for (const r of rows) {
+  console.log(
+    `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${(r.p50 / raw.p50).toFixed(2)} | ${targets[r.name] ?? "baseline"} |`,
+  );
+}
+
+// Sign and verify throughput on a typical govex request signature base (~400 bytes).
+const base64 = randomBytes(300).toString("base64");
+const data = new TextEncoder().encode(
+  `"@method": POST\n"@target-uri": https://exchange.example.gov.cn/v1/catalog/entries\n"content-digest": sha-256=:${base64}:\n"@signature-params": ("@method" "@target-uri" "content-digest");created=1790000000;keyid="k"`,
+);
+const algorithms: [
+  SignatureAlgorithm,
+  () => {
+    sign: Parameters<typeof createSigner>[0]["key"];
+    verify: Parameters<typeof createSigner>[0]["key"];
+  },
+][] = [
+  ["ed25519", () => ({ sign: ed.privateKey, verify: ed.publicKey })],
+  [
+    "ecdsa-p256-sha256",
+    () => {
+      const k = generateKeyPairSync("ec", { namedCurve: "P-256" });
+      return { sign: k.privateKey, verify: k.publicKey };
+    },
+  ],
+  [
+    "hmac-sha256",
+    () => {
+      const s = randomBytes(32);
+      return { sign: s, verify: s };
+    },
+  ],
+  ["sm2-sm3", () => ({ sign: sm2.privateKey, verify: sm2.publicKey })],
+];
+async function opsPerSecond(fn: () => unknown | Promise<unknown>, ms = 1000): Promise<number> {
+  for (let i = 0; i < 50; i++) await fn();
+  let n = 0;
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    await fn();
+    n++;
+  }
+  return n / (ms / 1000);
+}
+console.log("\n| algorithm | sign ops/s | verify ops/s | sign ÷ ed25519 | verify ÷ ed25519 |");
+console.log("|---|---:|---:|---:|---:|");
+let edSign = 0;
+let edVerify = 0;
+for (const [algorithm, make] of algorithms) {
+  const k = make();
+  const signer: Signer = createSigner({ keyId: "k", algorithm, key: k.sign });
+  const verifier = createVerifier({ keyId: "k", algorithm, key: k.verify });
+  const signature = await signer.sign(data);
+  const s = await opsPerSecond(() => signer.sign(data));
+  const v = await opsPerSecond(() => verifier.verify(data, signature));
+  if (algorithm === "ed25519") [edSign, edVerify] = [s, v];
+  console.log(
+    `| ${algorithm} | ${s.toFixed(0)} | ${v.toFixed(0)} | ${(s / edSign).toFixed(2)} | ${(v / edVerify).toFixed(2)} |`,
+  );
+}
