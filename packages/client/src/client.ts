@@ -340,7 +340,7 @@ export class GovexClient<Paths extends object> {
       signal,
     });
     const headers = headerRecord(response.headers);
-    const bytes = await this.#readBody(response.body);
+    const bytes = await this.#readBody(response.body, response.headers["content-length"]);
     const contentType = fieldValue(headers, "content-type");
     if (this.#verifying()) {
       const result = await verifyResponse(
@@ -402,8 +402,15 @@ export class GovexClient<Paths extends object> {
     return createContentDigestVerifier(field);
   }
 
-  async #readBody(body: Dispatcher.ResponseData["body"]): Promise<Uint8Array> {
+  async #readBody(
+    body: Dispatcher.ResponseData["body"],
+    length?: string | string[],
+  ): Promise<Uint8Array> {
     const limit = this.#options.maxResponseBytes ?? 64 * 1024 * 1024;
+    // Fast path: a declared length within the limit is read in one go (undici stops at that length).
+    if (typeof length === "string" && /^\d+$/.test(length) && Number(length) <= limit) {
+      return new Uint8Array(await body.arrayBuffer());
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of body as AsyncIterable<Buffer>) {
