@@ -178,6 +178,14 @@ describe("spec conventions hold for every operation", () => {
     },
   );
 
+  it("lists every registered problem type in the protocol docs, in both languages", () => {
+    const problemType = ((specs.exchange.components as Json).schemas as Json).ProblemType as Json;
+    for (const doc of ["docs/en/protocol.md", "docs/zh-CN/protocol.md"]) {
+      const text = readFileSync(new URL(doc, root), "utf8");
+      for (const type of problemType.enum as string[]) expect(text).toContain(`\`${type.replace("https://govex.dev/problems/", "")}\``);
+    }
+  });
+
   it("gives every registered problem type a zh-CN and English title and a status", () => {
     const problemType = ((specs.exchange.components as Json).schemas as Json).ProblemType as Json;
     const labels = problemType["x-enum-labels"] as Record<
