@@ -74,7 +74,10 @@ function resolveRef<T>(spec: SpecName, node: T): T {
 const cases: ExampleCase[] = [];
 const operations: { spec: SpecName; method: string; path: string; op: Json; params: Json[] }[] = [];
 for (const spec of Object.keys(specs) as SpecName[]) {
-  for (const [path, item] of Object.entries(specs[spec].paths as Json)) {
+  const webhooks = Object.entries((specs[spec].webhooks ?? {}) as Json).map(
+    ([name, item]) => [`webhook ${name}`, item] as const,
+  );
+  for (const [path, item] of [...Object.entries(specs[spec].paths as Json), ...webhooks]) {
     const pathItem = item as Json;
     for (const method of METHODS) {
       const op = pathItem[method] as Json | undefined;
@@ -156,6 +159,21 @@ describe("spec examples validate (with the govex formats and rules)", () => {
 });
 
 describe("spec conventions hold for every operation", () => {
+  it("has no CJK object keys (an ASCII comma inside Chinese text splits a YAML flow mapping)", () => {
+    const cjkKeys: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${path}/${i}`));
+      else if (typeof node === "object" && node !== null) {
+        for (const [key, value] of Object.entries(node)) {
+          if (/[\u4e00-\u9fff]/.test(key)) cjkKeys.push(`${path}/${key}`);
+          walk(value, `${path}/${key}`);
+        }
+      }
+    };
+    for (const [name, spec] of Object.entries(specs)) walk(spec, name);
+    expect(cjkKeys).toEqual([]);
+  });
+
   it.each(operations.map((o) => [o.spec, `${o.method} ${o.path}`, o] as const))(
     "%s: %s",
     (_spec, _name, { spec, method, op, params }) => {
@@ -182,7 +200,8 @@ describe("spec conventions hold for every operation", () => {
     const problemType = ((specs.exchange.components as Json).schemas as Json).ProblemType as Json;
     for (const doc of ["docs/en/protocol.md", "docs/zh-CN/protocol.md"]) {
       const text = readFileSync(new URL(doc, root), "utf8");
-      for (const type of problemType.enum as string[]) expect(text).toContain(`\`${type.replace("https://govex.dev/problems/", "")}\``);
+      for (const type of problemType.enum as string[])
+        expect(text).toContain(`\`${type.replace("https://govex.dev/problems/", "")}\``);
     }
   });
 

@@ -893,7 +893,33 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    resourceChanged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 投递资源变更事件
+         * @description 交换节点向订阅的 webhook 投递事件:CloudEvents 1.0 HTTP 二进制模式,属性在 ce- 请求头中,
+         *     请求体为事件数据;请求按 govex 签名规范签名(覆盖 ce-id、ce-source、ce-type)。订阅方以 2xx 确认;
+         *     其他状态码或超时按指数退避重试,最终进入死信。同一 ce-source 加 ce-id 可能重复投递,订阅方须去重。
+         *     The node delivers events in CloudEvents 1.0 HTTP binary mode, signed with the govex profile
+         *     (covering ce-id, ce-source and ce-type). A 2xx acknowledges; anything else is retried with
+         *     backoff and finally dead-lettered. Deliveries are at least once: deduplicate by ce-source + ce-id.
+         */
+        post: operations["deliverEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description 节点分配的标识 (an id the node assigns) */
@@ -3750,6 +3776,49 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    deliverEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description 幂等键，每个非安全请求必带;同一键只执行一次 (required on every non-safe request)
+                 * @example 4f1c6a4e-2d0e-4d7e-9a51-2f0c4e2c8b11
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+                /** @description CloudEvents 版本 (spec version) */
+                "ce-specversion": "1.0";
+                /** @description 事件标识，用于去重 (event id) */
+                "ce-id": string;
+                /** @description 事件来源 (source) */
+                "ce-source": string;
+                /** @description 事件类型 (type) */
+                "ce-type": string;
+                /** @description 事件主体 (subject) */
+                "ce-subject"?: string;
+                /** @description 发生时间 (time) */
+                "ce-time"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description 已接收 (acknowledged) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }
