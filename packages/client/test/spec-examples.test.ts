@@ -162,8 +162,9 @@ describe("spec conventions hold for every operation", () => {
   it("has no CJK object keys (an ASCII comma inside Chinese text splits a YAML flow mapping)", () => {
     const cjkKeys: string[] = [];
     const walk = (node: unknown, path: string): void => {
-      if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${path}/${i}`));
-      else if (typeof node === "object" && node !== null) {
+      if (Array.isArray(node)) {
+        for (const [i, n] of node.entries()) walk(n, `${path}/${i}`);
+      } else if (typeof node === "object" && node !== null) {
         for (const [key, value] of Object.entries(node)) {
           if (/[\u4e00-\u9fff]/.test(key)) cjkKeys.push(`${path}/${key}`);
           walk(value, `${path}/${key}`);
