@@ -16,10 +16,10 @@ import {
 } from "../src/merkle.js";
 
 // transparency-dev/merkle probe vectors and the CT reference tree (see the README there).
-const TESTDATA = new URL("../../../../shared/testdata/merkle/", import.meta.url);
+const TESTDATA = new URL("./fixtures/merkle/", import.meta.url);
 if (!existsSync(new URL("README.md", TESTDATA))) {
   throw new Error(
-    `Merkle test vectors not found at ${fileURLToPath(TESTDATA)}: check out /work/shared/testdata`,
+    `Merkle test vectors not found at ${fileURLToPath(TESTDATA)}: see test/fixtures/README.md`,
   );
 }
 
