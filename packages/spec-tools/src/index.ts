@@ -1,0 +1,2 @@
+export * from "./lint/index.js";
+export * from "./load.js";
