@@ -1,2 +1,3 @@
+export * from "./docs/index.js";
 export * from "./lint/index.js";
 export * from "./load.js";
