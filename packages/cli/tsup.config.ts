@@ -1,7 +1,13 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/bin.ts"],
+  // validate-worker: @govex/validator's worker-thread entry for parallel NDJSON validation. The
+  // bundled validator starts it from beside itself, so it is emitted as dist/validate-worker.js.
+  entry: {
+    index: "src/index.ts",
+    bin: "src/bin.ts",
+    "validate-worker": "../validator/src/stream/validate-worker.ts",
+  },
   format: ["esm"],
   dts: { entry: "src/index.ts" },
   clean: true,

@@ -16,6 +16,7 @@ validate 选项:
   --lenient uscc            统一社会信用代码只有校验位错误时记为警告
   --encoding auto|utf8|gbk|gb18030   输入编码(默认 auto)
   --input-format auto|ndjson|json|csv|tsv  输入格式(默认按扩展名或内容判断)
+  --workers auto|<N>        大型 UTF-8 NDJSON 文件用 N 个工作线程并行校验(默认 auto,最多 4;1 为不并行)
 
 退出码: 0 全部有效;1 有无效记录;2 用法错误或无法读取输入。
 `,
@@ -34,6 +35,7 @@ validate options:
   --lenient uscc            a USCC whose only fault is its check character is a warning
   --encoding auto|utf8|gbk|gb18030   input encoding (default auto)
   --input-format auto|ndjson|json|csv|tsv  input format (default: by extension or content)
+  --workers auto|<N>        validate a large UTF-8 NDJSON file in N worker threads (default auto, at most 4; 1 = none)
 
 Exit codes: 0 all valid; 1 some records invalid; 2 usage error or unreadable input.
 `,

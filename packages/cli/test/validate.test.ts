@@ -22,6 +22,10 @@ describe("govex validate: exit codes", () => {
     ["bad --format", [people, "--schema", "person", "--format", "xml"], 2],
     ["bad --encoding", [people, "--schema", "person", "--encoding", "latin1"], 2],
     ["bad --lenient", [people, "--schema", "person", "--lenient", "everything"], 2],
+    ["--workers 0", [people, "--schema", "person", "--workers", "0"], 2],
+    ["--workers many", [people, "--schema", "person", "--workers", "many"], 2],
+    ["--workers 1 (no threads)", [valid, "--schema", "person", "--workers", "1"], 0],
+    ["--workers 2 on a small file", [valid, "--schema", "person", "--workers", "2"], 0],
   ])("%s → exit %i", async (_name, args, want) => {
     const { code, stderr } = await cli(["validate", ...args]);
     expect(code).toBe(want);

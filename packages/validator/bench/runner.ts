@@ -1,6 +1,6 @@
 /**
  * One benchmark variant in a fresh process, so that its peak RSS is its own.
- * Usage: runner.ts <parse|govex|ajv|zod> <file>
+ * Usage: runner.ts <parse|govex|govex-parallel|ajv|zod> <file>
  * Prints one JSON line: { records, valid, ms, maxRssKB } — or { unavailable: reason }.
  * Set-up (imports, schema compilation) is not timed; reading, splitting, parsing and checking are.
  */
@@ -88,11 +88,15 @@ async function prepare(): Promise<Work | string> {
       return { records, valid: records };
     };
   }
-  if (variant === "govex") {
+  if (variant === "govex" || variant === "govex-parallel") {
     const { getValidator, validateFile } = await import("@govex/validator");
     const validator = await getValidator("person");
+    // Worker start-up (loading the validator in each worker thread) is inside validateFile, so it is timed.
+    const workers = variant === "govex" ? 1 : ((process.env.BENCH_WORKERS ?? "auto") as "auto");
     return async () => {
-      const report = await validateFile(file, validator);
+      const report = await validateFile(file, validator, {
+        workers: workers === "auto" ? "auto" : Number(workers),
+      });
       return { records: report.records, valid: report.valid };
     };
   }

@@ -75,4 +75,17 @@ export interface FileReport {
 export interface FileOptions extends StreamOptions {
   /** Cap on the issues kept in the FileReport (default 1000); `truncated` tells when more were found. */
   maxReportIssues?: number;
+  /**
+   * Worker threads for a large UTF-8 NDJSON file: a number, or "auto" (default) for
+   * min(availableParallelism(), 4); 1 disables. The report is identical either way.
+   */
+  workers?: number | "auto";
+  /** Files smaller than this many bytes are validated on the calling thread. Default 8 MiB. */
+  parallelMinBytes?: number;
+  /**
+   * The built-in spec name or schema file path the validator came from (`getValidator(schema)`),
+   * so that worker threads can load the same validator. Built-in specs, and user schema files
+   * without a `$id`, are recognised without it.
+   */
+  schema?: string;
 }

@@ -30,6 +30,8 @@ export interface ValidateArgs {
   lenientUscc: boolean;
   encoding: InputEncoding;
   inputFormat: InputFormat | "auto";
+  /** Worker threads for large UTF-8 NDJSON files: a count ≥ 1, or "auto" (up to 4). */
+  workers: number | "auto";
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
@@ -74,6 +76,16 @@ export function parseValidateArgs(argv: string[], lang: Lang): ValidateArgs {
     }
   }
   const lenient = (v.lenient ?? []).map((x) => oneOf("lenient", x, LENIENT));
+  const workers = v.workers ?? "auto";
+  if (
+    workers !== "auto" &&
+    (!/^\d+$/.test(workers) || Number(workers) < 1 || Number(workers) > 256)
+  ) {
+    throw new UsageError({
+      "zh-CN": `--workers 应为 auto 或 1 到 256 的整数，实为「${workers}」。1 表示不用工作线程。`,
+      en: `--workers must be auto or a whole number from 1 to 256, got "${workers}"; 1 means no worker threads.`,
+    });
+  }
   return {
     files: parsed.positionals,
     schema: v.schema,
@@ -83,6 +95,7 @@ export function parseValidateArgs(argv: string[], lang: Lang): ValidateArgs {
     lenientUscc: lenient.includes("uscc"),
     encoding: oneOf("encoding", v.encoding ?? "auto", ENCODINGS),
     inputFormat: oneOf("input-format", v["input-format"] ?? "auto", INPUT_FORMATS),
+    workers: workers === "auto" ? "auto" : Number(workers),
   };
 }
 
@@ -118,6 +131,7 @@ function parse(argv: string[]) {
       lenient: { type: "string", multiple: true },
       encoding: { type: "string" },
       "input-format": { type: "string" },
+      workers: { type: "string" },
     },
   });
 }
@@ -181,6 +195,9 @@ function validateOne(
     lenient: { uscc: args.lenientUscc },
     encoding: args.encoding,
     format: args.inputFormat,
+    workers: args.workers,
+    // Lets worker threads load the same validator (a built-in id or the schema file's path).
+    schema: args.schema,
     maxReportIssues: Number.isFinite(budget) ? Math.max(budget, 0) : Number.MAX_SAFE_INTEGER,
     onProgress,
   });

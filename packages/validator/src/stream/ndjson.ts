@@ -22,6 +22,11 @@ export class NdjsonFramer {
     private readonly maxRecordBytes: number,
   ) {}
 
+  /** Lines seen so far, blank ones included (the last one may lack its LF). */
+  get lines(): number {
+    return this.line;
+  }
+
   push(chunk: Buffer): void {
     const max = this.maxRecordBytes;
     let pos = 0;
