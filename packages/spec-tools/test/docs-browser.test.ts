@@ -61,7 +61,7 @@ describe("HTML docs in chromium", () => {
     });
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`${base}/exchange.html`);
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe("zh-CN");
+    expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
     expect(await page.locator("h1").first().innerText()).toContain("govex");
     expect(await page.locator("table").count()).toBeGreaterThan(40);
     await page.goto(`${base}/exchange.html#publishCatalogEntry`);
