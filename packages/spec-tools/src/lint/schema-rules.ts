@@ -62,7 +62,7 @@ function problem(
   return { rule, severity, file, pointer, message: { "zh-CN": zh, en } };
 }
 
-const escape = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+const escapePointer = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
 
 /**
  * Walk every subschema with its pointer. `named` marks a property or `$defs` entry that
@@ -85,14 +85,22 @@ function walk(
     if (map && typeof map === "object") {
       for (const [name, sub] of Object.entries(map)) {
         const declares = !conditional && (key === "properties" || key === "$defs");
-        walk(sub, `${pointer}/${key}/${escape(name)}`, visit, declares, depth + 1, conditional);
+        walk(
+          sub,
+          `${pointer}/${key}/${escapePointer(name)}`,
+          visit,
+          declares,
+          depth + 1,
+          conditional,
+        );
       }
     }
   }
   for (const key of SCHEMA_ARRAYS) {
     const list = schema[key];
-    if (Array.isArray(list))
-      list.forEach((sub, i) => walk(sub, `${pointer}/${key}/${i}`, visit, false, depth + 1, true));
+    if (!Array.isArray(list)) continue;
+    for (const [i, sub] of list.entries())
+      walk(sub, `${pointer}/${key}/${i}`, visit, false, depth + 1, true);
   }
   for (const key of SCHEMA_VALUES) {
     const applicator =
