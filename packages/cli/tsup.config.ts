@@ -13,7 +13,8 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: "node20",
-  // The workspace libraries are bundled in: one file to load keeps `govex validate` start-up
+  // The libraries `govex validate` needs are bundled in: one file to load keeps its start-up
   // short. They stay listed as dependencies for their licences and for users who import them.
-  noExternal: [/^@govex\//],
+  // @govex/spec-tools (Redocly, yaml) is loaded on demand by `govex spec` and stays external.
+  noExternal: [/^@govex\/(schemas|validator)(\/|$)/],
 });

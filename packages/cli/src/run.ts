@@ -1,5 +1,6 @@
 import { builtinSpecList, GovexValidatorError, type Lang } from "@govex/validator";
 import pkg from "../package.json" with { type: "json" };
+import { specCommand } from "./commands/spec.js";
 import { parseValidateArgs, validateCommand } from "./commands/validate.js";
 import { helpText } from "./help.js";
 import { type CliIo, defaultLang, printable, processIo, UsageError } from "./io.js";
@@ -36,6 +37,7 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
       return await validateCommand(parseValidateArgs(rest, lang), io);
     }
     if (command === "schemas") return listSchemas(io, lang);
+    if (command === "spec") return await specCommand(rest, io, lang);
     throw new UsageError({
       "zh-CN": `未知命令「${command}」。运行 govex --help 查看可用命令。`,
       en: `unknown command "${command}": run govex --help for the commands.`,

@@ -505,6 +505,8 @@ function plan(cps: string[], value: string, rule: ResolvedRule): Uint8Array {
     if (i < from || separators.has(cps[i] as string)) shown[i] = 1;
     else sig.push(i);
   }
+  // Nothing but separators (e.g. a "date" of "Z"): show nothing rather than the whole value.
+  if (sig.length === 0) return new Uint8Array(cps.length);
   if (kind === "name") {
     planName(cps, sig, rule, shown);
     return shown;

@@ -386,6 +386,23 @@ describe("maskValue hash strategy", () => {
   });
 });
 
+describe("values made only of separators", () => {
+  it.each([
+    ["Z", "date"],
+    ["--", "resident-id"],
+    ["+86", "mobile"],
+  ] as const)(
+    "%s as %s is masked, not shown whole (found by the property test, seed 855404717)",
+    (value, kind) => {
+      for (const grade of [1, 2, 3] as const) {
+        const masked = maskValue(value, { kind, grade });
+        expect(masked).not.toBe(value);
+        expect(Array.from(masked)).toHaveLength(Array.from(value).length);
+      }
+    },
+  );
+});
+
 describe("maskValue never reveals a hidden character (fast-check)", () => {
   const MASK = "█";
   const cjk = fc.integer({ min: 0x4e00, max: 0x9fff }).map((c) => String.fromCodePoint(c));

@@ -136,8 +136,8 @@ export function govexOpenApiRules(file: string, document: Record<string, unknown
 }
 
 /**
- * Lint an OpenAPI file with Redocly's engine: the `redocly.yaml` found from the working
- * directory upwards when there is one, else {@link GOVEX_REDOCLY_CONFIG}.
+ * Lint an OpenAPI file with Redocly's engine and {@link GOVEX_REDOCLY_CONFIG}, or with the
+ * Redocly configuration file given as `configPath`.
  */
 export async function lintOpenApi(
   path: string,
