@@ -1,5 +1,5 @@
 /**
- * Real history: every spec file in /work/main/specs with more than one committed
+ * Real history: every spec file in this repository's specs/ with more than one committed
  * version is diffed against its previous version, and the specs/data/v1 set against
  * the set before the commit that added cloudevent.schema.json (1.0.0 → 1.1.0).
  */
