@@ -1,10 +1,8 @@
 import { defineConfig } from "tsup";
+import { libraryConfig } from "../../tsup.library.js";
 
-export default defineConfig({
-  entry: { index: "src/index.ts", core: "src/core.ts", specs: "src/generated/specs.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-});
+export default defineConfig(
+  libraryConfig({
+    entry: { index: "src/index.ts", core: "src/core.ts", specs: "src/generated/specs.ts" },
+  }),
+);
