@@ -96,12 +96,6 @@ function appendQuery(url: URL, query: Record<string, unknown> | undefined): void
   }
 }
 
-function headerRecord(
-  headers: Record<string, string | string[] | undefined>,
-): Record<string, string | string[] | undefined> {
-  return headers;
-}
-
 /**
  * A typed client for one govex API (generated `paths` of specs/exchange or
  * specs/provider). Every call is signed, writes get an Idempotency-Key, safe
@@ -199,7 +193,7 @@ export class GovexClient<Paths extends object> {
         headers: signed.headers,
         signal,
       });
-      const headers = headerRecord(response.headers);
+      const headers = response.headers;
       if (response.statusCode < 200 || response.statusCode >= 300) {
         const text = await this.#readText(response.body);
         throw toProblemError(
@@ -339,7 +333,7 @@ export class GovexClient<Paths extends object> {
       body: prepared.body === undefined ? null : Buffer.from(prepared.body),
       signal,
     });
-    const headers = headerRecord(response.headers);
+    const headers = response.headers;
     const bytes = await this.#readBody(response.body, response.headers["content-length"]);
     const contentType = fieldValue(headers, "content-type");
     if (this.#verifying()) {

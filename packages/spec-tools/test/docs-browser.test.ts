@@ -62,11 +62,11 @@ describe("HTML docs in chromium", () => {
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`${base}/exchange.html`);
     expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
-    expect(await page.locator("h1").first().innerText()).toContain("govex");
+    expect(await page.locator("h1").first().textContent()).toContain("govex");
     expect(await page.locator("table").count()).toBeGreaterThan(40);
     await page.goto(`${base}/exchange.html#publishCatalogEntry`);
     const heading = page.locator("#publishCatalogEntry").first();
-    expect(await heading.innerText()).toContain("POST /catalog/entries");
+    expect(await heading.textContent()).toContain("POST /catalog/entries");
     expect(await heading.isVisible()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
@@ -77,7 +77,7 @@ describe("HTML docs in chromium", () => {
     await page.goto(`${base}/data.html`);
     const femaleRow = page.locator("tr", { hasText: "Female" }).first();
     expect(await femaleRow.locator("td").count()).toBe(3);
-    expect(await femaleRow.innerText()).toContain("女");
+    expect(await femaleRow.textContent()).toContain("女");
     await page.close();
   });
 });
