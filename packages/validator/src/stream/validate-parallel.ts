@@ -166,10 +166,10 @@ function fromFailure(path: string, f: WorkerFailure): GovexValidatorError {
   return crashed(path, f.message);
 }
 
-/** A worker that failed: reported as unreadable input, with the reason (there is no worker-specific code). */
+/** A worker thread that failed (crashed, exited early or sent something unexpected). */
 function crashed(path: string, reason: string, cause?: unknown): GovexValidatorError {
   return new GovexValidatorError(
-    "input_unreadable",
+    "worker_failed",
     {
       "zh-CN": `并行校验 ${path} 时工作线程失败：${reason}。请以 workers: 1（命令行 --workers 1）重试，若仍失败请报告此问题。`,
       en: `a worker thread failed while validating ${path}: ${reason}. Retry with workers: 1 (--workers 1 on the command line), and report the problem if it persists.`,

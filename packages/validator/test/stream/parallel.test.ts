@@ -348,7 +348,7 @@ describe("worker threads", () => {
         ),
       ).rejects.toMatchObject({
         name: "GovexValidatorError",
-        code: "input_unreadable",
+        code: "worker_failed",
         details: { worker: true },
       });
     },
