@@ -66,6 +66,20 @@ export function evaluatePointer(root: unknown, pointer: string): unknown {
   return node;
 }
 
+/**
+ * Follow local `#/...` `$ref`s (OpenAPI 3.1 §4.8.23: parameters, responses, bodies, headers,
+ * path items), at most 32 hops so that a cycle ends; `{}` when the target is not an object.
+ */
+export function deref(doc: unknown, value: unknown): Record<string, unknown> {
+  let node = value;
+  for (let hops = 0; hops < 32 && isObject(node); hops++) {
+    const ref = own(node, "$ref");
+    if (typeof ref !== "string" || !ref.startsWith("#")) break;
+    node = evaluatePointer(doc, ref.slice(1));
+  }
+  return isObject(node) ? node : {};
+}
+
 /** A glob with `*` (any run of characters) as an anchored regular expression. */
 export function globToRegExp(glob: string): RegExp {
   const body = glob

@@ -1,5 +1,13 @@
 import type { Scope } from "./checks.js";
-import { DiffInputError, escapeToken, evaluatePointer, isObject, own, same } from "./json.js";
+import {
+  DiffInputError,
+  deref,
+  escapeToken,
+  evaluatePointer,
+  isObject,
+  own,
+  same,
+} from "./json.js";
 import { finish, type RawChange } from "./result.js";
 import { type At, type Ctx, type Resolve, SchemaComparer } from "./schema-compare.js";
 import type { DiffOptions, DiffResult } from "./types.js";
@@ -13,17 +21,6 @@ const ptr = (...segments: string[]) => `#/${segments.map(escapeToken).join("/")}
 
 function obj(value: unknown): Obj {
   return isObject(value) ? value : {};
-}
-
-/** Follow `#/...` `$ref`s of non-schema objects (parameters, responses, bodies, headers, path items). */
-function deref(doc: Obj, value: unknown): Obj {
-  let node = value;
-  for (let hops = 0; hops < 32 && isObject(node); hops++) {
-    const ref = own(node, "$ref");
-    if (typeof ref !== "string" || !ref.startsWith("#")) break;
-    node = evaluatePointer(doc, ref.slice(1));
-  }
-  return obj(node);
 }
 
 function resolverFor(doc: Obj): Resolve {

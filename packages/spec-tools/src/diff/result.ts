@@ -125,7 +125,7 @@ const REASON: Record<Effect, Record<"schema" | "request" | "response" | "other",
   },
 };
 
-const TODO: Record<Level, Bilingual> = {
+const NEXT_STEP: Record<Level, Bilingual> = {
   ERR: {
     "zh-CN": "请发布新的主版本，或撤销该变更。",
     en: "release a new major version or revert the change.",
@@ -146,8 +146,8 @@ function message(spec: CheckSpec, raw: RawChange, level: Level): Bilingual {
   const zhVia = raw.via ? `（经由 ${raw.via}）` : "";
   const enVia = raw.via ? ` (reached from ${raw.via})` : "";
   return {
-    "zh-CN": `${spec.title["zh-CN"]}${zhValues}${zhVia}，${reason["zh-CN"]}；${TODO[level]["zh-CN"]}`,
-    en: `${spec.title.en}${enValues}${enVia}: ${reason.en}; ${TODO[level].en}`,
+    "zh-CN": `${spec.title["zh-CN"]}${zhValues}${zhVia}，${reason["zh-CN"]}；${NEXT_STEP[level]["zh-CN"]}`,
+    en: `${spec.title.en}${enValues}${enVia}: ${reason.en}; ${NEXT_STEP[level].en}`,
   };
 }
 

@@ -1,4 +1,5 @@
 import { govexRules } from "@govex/schemas/core";
+import { deref } from "../diff/json.js";
 import type { LoadedSpec } from "../load.js";
 import type { Block } from "./blocks.js";
 
@@ -133,13 +134,7 @@ const METHODS = ["get", "put", "post", "delete", "patch"];
 function operationBlocks(document: Json, lang: "zh-CN" | "en"): Block[] {
   const zh = lang === "zh-CN";
   const blocks: Block[] = [];
-  const components = (document.components ?? {}) as Record<string, Record<string, Json>>;
-  const deref = (node: Json): Json => {
-    const ref = node.$ref;
-    if (typeof ref !== "string" || !ref.startsWith("#/components/")) return node;
-    const [, kind, name] = ref.slice(2).split("/");
-    return components[kind as string]?.[name as string] ?? node;
-  };
+  const resolve = (node: Json): Json => deref(document, node);
   for (const [path, item] of Object.entries((document.paths ?? {}) as Record<string, Json>)) {
     for (const method of METHODS) {
       const op = item[method] as Json | undefined;
@@ -154,7 +149,7 @@ function operationBlocks(document: Json, lang: "zh-CN" | "en"): Block[] {
       const params = [
         ...((item.parameters as Json[]) ?? []),
         ...((op.parameters as Json[]) ?? []),
-      ].map(deref);
+      ].map(resolve);
       if (params.length > 0) {
         blocks.push({
           table: {
@@ -171,14 +166,14 @@ function operationBlocks(document: Json, lang: "zh-CN" | "en"): Block[] {
           },
         });
       }
-      const body = op.requestBody ? deref(op.requestBody as Json) : undefined;
+      const body = op.requestBody ? resolve(op.requestBody as Json) : undefined;
       for (const [mediaType, media] of Object.entries(
         (body?.content ?? {}) as Record<string, Json>,
       )) {
         blocks.push({
           p: `${zh ? "请求体" : "Request body"} \`${mediaType}\`: ${typeOf((media.schema ?? {}) as Json)}`,
         });
-        const example = firstExample(media, components);
+        const example = firstExample(media, document);
         if (example !== undefined)
           blocks.push({
             code: typeof example === "string" ? example : JSON.stringify(example, null, 2),
@@ -187,7 +182,7 @@ function operationBlocks(document: Json, lang: "zh-CN" | "en"): Block[] {
       }
       const responses = Object.entries((op.responses ?? {}) as Record<string, Json>).map(
         ([status, r]) => {
-          const resolved = deref(r);
+          const resolved = resolve(r);
           return [
             status,
             str(resolved.description),
@@ -206,13 +201,10 @@ function operationBlocks(document: Json, lang: "zh-CN" | "en"): Block[] {
   return blocks;
 }
 
-function firstExample(media: Json, components: Record<string, Record<string, Json>>): unknown {
+function firstExample(media: Json, document: Json): unknown {
   if (media.example !== undefined) return media.example;
   const first = Object.values((media.examples ?? {}) as Record<string, Json>)[0];
-  if (!first) return undefined;
-  if (typeof first.$ref === "string")
-    return components.examples?.[first.$ref.split("/").pop() as string]?.value;
-  return first.value;
+  return first === undefined ? undefined : deref(document, first).value;
 }
 
 /** The documentation of a spec in one language, as blocks (see {@link renderSpecDocs}). */

@@ -21,22 +21,13 @@ export async function lintSpec(
   const spec: LoadedSpec = await loadSpec(path);
   if (spec.kind === "schemas") {
     const base = path.replace(/[\\/]$/, "");
-    const files = Object.keys(spec.files).length === 1 && base.endsWith(".schema.json");
+    const single = Object.keys(spec.files).length === 1 && base.endsWith(".schema.json");
     return summarize(
-      lintSchemaSet(spec.files).map((p) => ({ ...p, file: files ? base : `${base}/${p.file}` })),
+      lintSchemaSet(spec.files).map((p) => ({ ...p, file: single ? base : `${base}/${p.file}` })),
     );
   }
-  const raw = await loadRaw(path);
-  return summarize(await lintOpenApi(path, raw, options));
-}
-
-async function loadRaw(path: string): Promise<Record<string, unknown>> {
-  const { readFile } = await import("node:fs/promises");
-  const { parse } = await import("yaml");
-  const text = await readFile(path, "utf8");
-  return (
-    path.endsWith(".json") ? JSON.parse(text) : parse(text, { maxAliasCount: 10_000 })
-  ) as Record<string, unknown>;
+  // The bundled document: the same operations and local $refs as the file, read once.
+  return summarize(await lintOpenApi(path, spec.document, options));
 }
 
 const SARIF_LEVEL = { error: "error", warning: "warning" } as const;

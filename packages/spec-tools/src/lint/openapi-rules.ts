@@ -1,4 +1,5 @@
 import { createConfig, lint, loadConfig, type NormalizedProblem } from "@redocly/openapi-core";
+import { deref, escapeToken } from "../diff/json.js";
 import type { LintProblem } from "./types.js";
 
 /**
@@ -91,18 +92,9 @@ function toProblem(p: NormalizedProblem): LintProblem {
 /** govex's own OpenAPI rules that Redocly's assertions cannot express. */
 export function govexOpenApiRules(file: string, document: Record<string, unknown>): LintProblem[] {
   const problems: LintProblem[] = [];
-  const components = (document.components ?? {}) as Record<string, Record<string, unknown>>;
-  const resolve = (node: unknown): Record<string, unknown> => {
-    const ref = (node as { $ref?: unknown })?.$ref;
-    if (typeof ref === "string" && ref.startsWith("#/components/")) {
-      const [, kind, name] = ref.slice(2).split("/");
-      return (components[kind as string]?.[name as string] ?? {}) as Record<string, unknown>;
-    }
-    return (node ?? {}) as Record<string, unknown>;
-  };
   const items = [
     ...Object.entries((document.paths ?? {}) as Record<string, unknown>).map(
-      ([p, item]) => [`/paths/${p.replace(/~/g, "~0").replace(/\//g, "~1")}`, item] as const,
+      ([p, item]) => [`/paths/${escapeToken(p)}`, item] as const,
     ),
     ...Object.entries((document.webhooks ?? {}) as Record<string, unknown>).map(
       ([w, item]) => [`/webhooks/${w}`, item] as const,
@@ -116,7 +108,7 @@ export function govexOpenApiRules(file: string, document: Record<string, unknown
       const params = [
         ...((pathItem.parameters as unknown[]) ?? []),
         ...((op.parameters as unknown[]) ?? []),
-      ].map(resolve);
+      ].map((p) => deref(document, p));
       const key = params.find((p) => p.name === "Idempotency-Key" && p.in === "header");
       if (!SAFE.has(method) && key?.required !== true) {
         problems.push({

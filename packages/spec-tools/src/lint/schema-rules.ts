@@ -2,6 +2,7 @@ import { govexFormats, govexRules, SPEC_ANNOTATION_KEYWORDS } from "@govex/schem
 import type { ErrorObject } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+import { escapeToken } from "../diff/json.js";
 import type { LintProblem } from "./types.js";
 
 type Json = Record<string, unknown>;
@@ -62,8 +63,6 @@ function problem(
   return { rule, severity, file, pointer, message: { "zh-CN": zh, en } };
 }
 
-const escapePointer = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
-
 /**
  * Walk every subschema with its pointer. `named` marks a property or `$defs` entry that
  * declares something (and so needs a title); properties inside `allOf`/`if`/`then`/… only
@@ -87,7 +86,7 @@ function walk(
         const declares = !conditional && (key === "properties" || key === "$defs");
         walk(
           sub,
-          `${pointer}/${key}/${escapePointer(name)}`,
+          `${pointer}/${key}/${escapeToken(name)}`,
           visit,
           declares,
           depth + 1,
