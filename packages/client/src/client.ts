@@ -106,6 +106,8 @@ export class GovexClient<Paths extends object> {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #base: URL;
+  /** Whether responses are verified: `verifyResponses`, by default whenever `keys` are given. */
+  readonly #verifying: boolean;
 
   constructor(options: ClientOptions) {
     this.#options = options;
@@ -114,6 +116,7 @@ export class GovexClient<Paths extends object> {
     this.#dispatcher =
       options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: 64 });
     if (options.verifyResponses && !options.keys) throw new TypeError("verifyResponses needs keys");
+    this.#verifying = options.verifyResponses ?? options.keys !== undefined;
   }
 
   /** Close the client's own connection pool (a dispatcher passed in is left open). */
@@ -336,18 +339,7 @@ export class GovexClient<Paths extends object> {
     const headers = response.headers;
     const bytes = await this.#readBody(response.body, response.headers["content-length"]);
     const contentType = fieldValue(headers, "content-type");
-    if (this.#verifying()) {
-      const result = await verifyResponse(
-        { status: response.statusCode, headers },
-        signed.message,
-        {
-          keys: this.#options.keys as KeyResolver | ReadonlyMap<string, Verifier>,
-          body: bytes,
-          ...(this.#options.locale ? { locale: this.#options.locale } : {}),
-        },
-      );
-      if (!result.ok) throw new ClientError(result.code, `${result.message} (${result.detail})`);
-    }
+    if (this.#verifying) await this.#verify(response.statusCode, headers, signed.message, bytes);
     let text: string;
     try {
       text = decoder.decode(bytes);
@@ -371,22 +363,33 @@ export class GovexClient<Paths extends object> {
     return { data, status: response.statusCode, headers };
   }
 
-  #verifying(): boolean {
-    return this.#options.verifyResponses ?? this.#options.keys !== undefined;
+  /**
+   * Check a response's signature (bound to the request) and, when the body is given, its
+   * Content-Digest; a failure is a ClientError with the @govex/security code.
+   */
+  async #verify(
+    status: number,
+    headers: Record<string, string | string[] | undefined>,
+    request: RequestMessage,
+    body?: Uint8Array,
+  ): Promise<void> {
+    const result = await verifyResponse({ status, headers }, request, {
+      keys: this.#options.keys as KeyResolver | ReadonlyMap<string, Verifier>,
+      ...(body === undefined ? {} : { body }),
+      ...(this.#options.locale ? { locale: this.#options.locale } : {}),
+    });
+    if (!result.ok) throw new ClientError(result.code, `${result.message} (${result.detail})`);
   }
 
+  /** For a streamed body: verify the signature now, and return the digest check to feed as it streams. */
   async #verifyHead(
     status: number,
     headers: Record<string, string | string[] | undefined>,
     signed: { message: RequestMessage },
   ) {
-    if (!this.#verifying()) return undefined;
+    if (!this.#verifying) return undefined;
     // The signature covers the Content-Digest field; the digest itself is checked as the body streams.
-    const result = await verifyResponse({ status, headers }, signed.message, {
-      keys: this.#options.keys as KeyResolver | ReadonlyMap<string, Verifier>,
-      ...(this.#options.locale ? { locale: this.#options.locale } : {}),
-    });
-    if (!result.ok) throw new ClientError(result.code, `${result.message} (${result.detail})`);
+    await this.#verify(status, headers, signed.message);
     const field = fieldValue(headers, "content-digest");
     if (field === undefined)
       throw new ClientError(

@@ -156,7 +156,8 @@ export interface SignatureFailure {
 
 export type SignatureVerification = VerifiedSignature | SignatureFailure;
 
-function fail(
+/** A failed verification as data, with the code's message in the locale. */
+export function signatureFailure(
   code: SecurityCode,
   detail: string,
   locale: SecurityLocale | undefined,
@@ -200,10 +201,10 @@ export async function verifySignature(
   const inputField = fieldValue(headers, "signature-input");
   const signatureField = fieldValue(headers, "signature");
   if (inputField === undefined || signatureField === undefined) {
-    return fail("signature_missing", "Signature-Input or Signature is absent", locale);
+    return signatureFailure("signature_missing", "Signature-Input or Signature is absent", locale);
   }
   if (inputField.length > MAX_FIELD_LENGTH || signatureField.length > MAX_FIELD_LENGTH) {
-    return fail("signature_malformed", "signature fields are too long", locale);
+    return signatureFailure("signature_malformed", "signature fields are too long", locale);
   }
   let inputs: ReturnType<typeof parseDictionary>;
   let signatures: ReturnType<typeof parseDictionary>;
@@ -212,7 +213,7 @@ export async function verifySignature(
     signatures = parseDictionary(signatureField);
   } catch (error) {
     if (error instanceof StructuredFieldError)
-      return fail("signature_malformed", error.message, locale);
+      return signatureFailure("signature_malformed", error.message, locale);
     throw error;
   }
 
@@ -231,14 +232,14 @@ export async function verifySignature(
   const input = label === undefined ? undefined : inputs.get(label);
   const signature = label === undefined ? undefined : signatures.get(label);
   if (label === undefined || !input || !signature) {
-    return fail(
+    return signatureFailure(
       "signature_missing",
       `no signature labelled ${options.label ?? options.tag ?? "(any)"}`,
       locale,
     );
   }
   if (!isInnerList(input) || input.items.some((item) => typeof item.value !== "string")) {
-    return fail(
+    return signatureFailure(
       "signature_malformed",
       `Signature-Input ${label} is not an inner list of strings`,
       locale,
@@ -246,9 +247,14 @@ export async function verifySignature(
     );
   }
   if (isInnerList(signature) || !(signature.value instanceof Uint8Array)) {
-    return fail("signature_malformed", `Signature ${label} is not a byte sequence`, locale, {
-      label,
-    });
+    return signatureFailure(
+      "signature_malformed",
+      `Signature ${label} is not a byte sequence`,
+      locale,
+      {
+        label,
+      },
+    );
   }
 
   const created = optional<number>(input.params, "created", "number");
@@ -259,16 +265,21 @@ export async function verifySignature(
   const tag = optional<string>(input.params, "tag", "string");
   for (const value of [created, expires, keyId, alg, nonce, tag]) {
     if (value instanceof Error)
-      return fail("signature_malformed", value.message, locale, { label });
+      return signatureFailure("signature_malformed", value.message, locale, { label });
   }
   if (typeof keyId !== "string")
-    return fail("signature_malformed", "keyid is required", locale, { label });
+    return signatureFailure("signature_malformed", "keyid is required", locale, { label });
   const where = { label, keyId };
 
   const covered = input.items.map(serializeItem);
   for (const component of options.required ?? []) {
     if (!covered.includes(component))
-      return fail("signature_not_covered", `${component} is not covered`, locale, where);
+      return signatureFailure(
+        "signature_not_covered",
+        `${component} is not covered`,
+        locale,
+        where,
+      );
   }
 
   // RFC 9421 §3.2.1 (expiration) and §7.2.2 (replay): bound the validity window.
@@ -276,20 +287,36 @@ export async function verifySignature(
   const skew = options.clockSkew ?? 30;
   const maxAge = options.maxAge ?? 300;
   if (typeof created !== "number")
-    return fail("signature_malformed", "created is required", locale, where);
+    return signatureFailure("signature_malformed", "created is required", locale, where);
   if (created > now + skew)
-    return fail("signature_created_in_future", `created ${created} > now ${now}`, locale, where);
+    return signatureFailure(
+      "signature_created_in_future",
+      `created ${created} > now ${now}`,
+      locale,
+      where,
+    );
   if (typeof expires === "number" && expires < now - skew) {
-    return fail("signature_expired", `expired at ${expires}, now ${now}`, locale, where);
+    return signatureFailure(
+      "signature_expired",
+      `expired at ${expires}, now ${now}`,
+      locale,
+      where,
+    );
   }
   if (now - created > maxAge + skew)
-    return fail("signature_too_old", `created ${created} is older than ${maxAge}s`, locale, where);
+    return signatureFailure(
+      "signature_too_old",
+      `created ${created} is older than ${maxAge}s`,
+      locale,
+      where,
+    );
 
   const verifier = await resolveKey(options.keys, keyId);
-  if (!verifier) return fail("signature_unknown_key", `keyid ${keyId} is not known`, locale, where);
+  if (!verifier)
+    return signatureFailure("signature_unknown_key", `keyid ${keyId} is not known`, locale, where);
   if (typeof alg === "string" && alg !== verifier.algorithm) {
     const known = (SIGNATURE_ALGORITHMS as readonly string[]).includes(alg);
-    return fail(
+    return signatureFailure(
       "signature_algorithm_mismatch",
       `alg ${alg}${known ? "" : " (unknown)"} but key is ${verifier.algorithm}`,
       locale,
@@ -301,14 +328,20 @@ export async function verifySignature(
   try {
     base = signatureBase(input, context);
   } catch (error) {
-    if (error instanceof SignatureBaseError) return fail(error.code, error.message, locale, where);
+    if (error instanceof SignatureBaseError)
+      return signatureFailure(error.code, error.message, locale, where);
     if (error instanceof StructuredFieldError || error instanceof TypeError) {
-      return fail("signature_component_invalid", (error as Error).message, locale, where);
+      return signatureFailure(
+        "signature_component_invalid",
+        (error as Error).message,
+        locale,
+        where,
+      );
     }
     throw error;
   }
   if (!(await verifier.verify(encoder.encode(base), signature.value))) {
-    return fail(
+    return signatureFailure(
       "signature_invalid",
       "the signature does not match the signature base",
       locale,
@@ -319,10 +352,15 @@ export async function verifySignature(
   // Claim the nonce only after the signature verifies, so forged requests cannot burn nonces.
   if (options.nonces) {
     if (typeof nonce !== "string" || nonce.length === 0)
-      return fail("signature_nonce_missing", "nonce is required", locale, where);
+      return signatureFailure("signature_nonce_missing", "nonce is required", locale, where);
     const until = (typeof expires === "number" ? expires : created + maxAge) + skew;
     if (!(await options.nonces.claim(keyId, nonce, until))) {
-      return fail("signature_replayed", `nonce ${nonce} was used before`, locale, where);
+      return signatureFailure(
+        "signature_replayed",
+        `nonce ${nonce} was used before`,
+        locale,
+        where,
+      );
     }
   }
 

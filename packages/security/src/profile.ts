@@ -15,10 +15,10 @@ import {
   generateNonce,
   nowSeconds,
   type SignatureVerification,
+  signatureFailure,
   type VerifySignatureOptions,
   verifySignature,
 } from "./http-signatures.js";
-import { securityMessage } from "./messages.js";
 
 /**
  * The govex exchange signature profile (docs/en/security.md): which components a
@@ -47,11 +47,11 @@ function present(headers: HeaderMap, names: readonly string[]): string[] {
   return names.filter((name) => fieldValue(headers, name) !== undefined).map((name) => `"${name}"`);
 }
 
+const GOVEX_SIGNATURE_MEMBER = new RegExp(`(^|,)\\s*${GOVEX_SIGNATURE_LABEL}=`);
+
 function hasGovexSignature(request: RequestMessage): boolean {
   const signature = fieldValue(request.headers, "signature");
-  return (
-    signature !== undefined && new RegExp(`(^|,)\\s*${GOVEX_SIGNATURE_LABEL}=`).test(signature)
-  );
+  return signature !== undefined && GOVEX_SIGNATURE_MEMBER.test(signature);
 }
 
 /** The components a govex request signature covers (RFC 9421 §2.2.1, §2.2.2, §2.1). */
@@ -178,22 +178,10 @@ function checkDigest(
 ): SignatureVerification | undefined {
   if (body === undefined || body.length === 0) return undefined;
   const field = fieldValue(headers, "content-digest");
-  if (field === undefined) {
-    return {
-      ok: false,
-      code: "content_digest_missing",
-      message: securityMessage("content_digest_missing", locale),
-      detail: "Content-Digest is absent",
-    };
-  }
+  if (field === undefined)
+    return signatureFailure("content_digest_missing", "Content-Digest is absent", locale);
   const result = verifyContentDigest(field, body);
-  if (result.ok) return undefined;
-  return {
-    ok: false,
-    code: result.code,
-    message: securityMessage(result.code, locale),
-    detail: result.detail,
-  };
+  return result.ok ? undefined : signatureFailure(result.code, result.detail, locale);
 }
 
 /** Verify a request's govex signature, and its Content-Digest against `body` when given. */
