@@ -1,5 +1,6 @@
 import { govexRules } from "@govex/schemas/core";
 import { deref } from "../diff/json.js";
+import { collectGovexRules } from "../lint/schema-rules.js";
 import type { LoadedSpec } from "../load.js";
 import type { Block } from "./blocks.js";
 
@@ -92,7 +93,7 @@ function schemaBlocks(file: string, schema: Json, lang: "zh-CN" | "en"): Block[]
   blocks.push({ list: facts });
   const table = codeTable(schema, lang) ?? propertyTable(schema, lang);
   if (table) blocks.push(table);
-  const rules = [...collectRules(schema)];
+  const rules = [...collectGovexRules(schema)];
   if (rules.length > 0) {
     blocks.push({ h: 3, text: zh ? "跨字段规则" : "Cross-field rules" });
     blocks.push({ list: rules.map((r) => `\`${r}\`: ${govexRules[r]?.description[lang] ?? ""}`) });
@@ -119,14 +120,6 @@ function schemaBlocks(file: string, schema: Json, lang: "zh-CN" | "en"): Block[]
     blocks.push({ code: JSON.stringify(schema.examples[0], null, 2), lang: "json" });
   }
   return blocks;
-}
-
-function collectRules(schema: unknown, out = new Set<string>(), depth = 0): Set<string> {
-  if (typeof schema !== "object" || schema === null || depth > 32) return out;
-  const rules = (schema as Json)["x-govex-rules"];
-  if (Array.isArray(rules)) for (const r of rules) out.add(String(r));
-  for (const value of Object.values(schema)) collectRules(value, out, depth + 1);
-  return out;
 }
 
 const METHODS = ["get", "put", "post", "delete", "patch"];

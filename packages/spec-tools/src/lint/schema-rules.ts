@@ -308,15 +308,19 @@ function breaksARule(value: unknown, rules: string[], depth = 0): boolean {
   return Object.values(value).some((v) => breaksARule(v, rules, depth + 1));
 }
 
+/** The cross-field rules (`x-govex-rules`) named anywhere in a schema's subschemas. */
+export function collectGovexRules(schema: unknown, into = new Set<string>()): Set<string> {
+  walk(schema, "", (node) => {
+    const rules = node["x-govex-rules"];
+    if (Array.isArray(rules)) for (const r of rules) into.add(String(r));
+  });
+  return into;
+}
+
 function checkExamples(files: Record<string, Json>): LintProblem[] {
   const problems: LintProblem[] = [];
   const rules = new Set<string>();
-  for (const root of Object.values(files)) {
-    walk(root, "", (schema) => {
-      if (Array.isArray(schema["x-govex-rules"]))
-        for (const r of schema["x-govex-rules"]) rules.add(String(r));
-    });
-  }
+  for (const root of Object.values(files)) collectGovexRules(root, rules);
   let ajv: Ajv2020;
   try {
     ajv = makeAjv(files);
