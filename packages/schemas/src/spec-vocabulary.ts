@@ -11,6 +11,8 @@ export const SPEC_ANNOTATION_KEYWORDS = [
   "x-standard",
   "x-govex-rules",
   "x-examples-invalid",
+  // Masking of a served field (specs/adapter/v1 mapping files put it on record schemas).
+  "x-govex-mask",
 ] as const;
 
 /** Base URI of the v1 data specs: `$id` = base + `<name>.schema.json`. */

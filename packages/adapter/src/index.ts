@@ -1,0 +1,15 @@
+/**
+ * @govex/adapter: the adapter contract (typed from specs/provider v1), mapping files
+ * (specs/adapter/v1) that turn a department system's rows into standard records, and the
+ * provider runtime that serves any adapter, signed.
+ * @module
+ */
+export * from "./adapter.js";
+export * from "./cursor.js";
+export * from "./errors.js";
+export * from "./mapped-adapter.js";
+export * from "./mapping/load-mapping.js";
+export * from "./mapping/mapping-error.js";
+export * from "./mapping/record-schema.js";
+export * from "./mapping/transforms.js";
+export * from "./source.js";
