@@ -61,9 +61,17 @@ export interface Adapter {
   describe(context: AccessContext): Promise<Description>;
   check(context: AccessContext): Promise<{ status: "ok" | "degraded" }>;
   query(resourceCode: string, request: QueryRequest, context: AccessContext): Promise<RecordPage>;
-  get(resourceCode: string, key: string, context: AccessContext): Promise<ProviderRecord | undefined>;
+  get(
+    resourceCode: string,
+    key: string,
+    context: AccessContext,
+  ): Promise<ProviderRecord | undefined>;
   verify(resourceCode: string, input: VerifyInput, context: AccessContext): Promise<VerifyResult>;
-  changes(resourceCode: string, request: ChangesRequest, context: AccessContext): Promise<ChangePage>;
+  changes(
+    resourceCode: string,
+    request: ChangesRequest,
+    context: AccessContext,
+  ): Promise<ChangePage>;
   close(): Promise<void>;
 }
 

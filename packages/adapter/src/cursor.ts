@@ -30,7 +30,8 @@ function decode(cursor: string): Record<string, unknown> {
   if (cursor.length > MAX_CURSOR || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw badCursor();
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (value && typeof value === "object" && !Array.isArray(value))
+      return value as Record<string, unknown>;
   } catch {}
   throw badCursor();
 }
@@ -44,7 +45,10 @@ export function encodeQueryCursor(after: string, filter: Readonly<Record<string,
   return encode({ v: 1, a: after, f: filterHash(filter) });
 }
 
-export function decodeQueryCursor(cursor: string, filter: Readonly<Record<string, string>>): string {
+export function decodeQueryCursor(
+  cursor: string,
+  filter: Readonly<Record<string, string>>,
+): string {
   const value = decode(cursor);
   if (value.v !== 1 || typeof value.a !== "string") throw badCursor();
   if (value.f !== filterHash(filter))

@@ -12,4 +12,5 @@ export * from "./mapping/load-mapping.js";
 export * from "./mapping/mapping-error.js";
 export * from "./mapping/record-schema.js";
 export * from "./mapping/transforms.js";
+export * from "./memory-source.js";
 export * from "./source.js";

@@ -101,7 +101,9 @@ export async function createMappedAdapter(options: MappedAdapterOptions): Promis
       mapping,
       source,
       validator: await getValidator(mapping.recordSchema),
-      operations: mapping.operations ? offered.filter((o) => mapping.operations?.includes(o)) : offered,
+      operations: mapping.operations
+        ? offered.filter((o) => mapping.operations?.includes(o))
+        : offered,
       allSourceFields: [...new Set([...mapping.fields.values()].map((f) => f.source))],
     });
   }
@@ -115,7 +117,8 @@ export async function createMappedAdapter(options: MappedAdapterOptions): Promis
     : undefined;
 
   function report(resource: Resource, issue: Omit<RecordIssue, "time" | "resourceCode">): void {
-    for (const i of issue.issues) withheld?.inc({ resource: resource.mapping.resourceCode, code: i.code });
+    for (const i of issue.issues)
+      withheld?.inc({ resource: resource.mapping.resourceCode, code: i.code });
     options.onRecordIssue?.({
       time: new Date().toISOString(),
       resourceCode: resource.mapping.resourceCode,
@@ -157,13 +160,18 @@ export async function createMappedAdapter(options: MappedAdapterOptions): Promis
     const record = Object.fromEntries(entries) as ProviderRecord;
     const found = resource.validator.validate(record, { lang, maxErrors: 20 });
     if (found.some((i) => i.severity === "error"))
-      return { ok: false, issues: found.map((i) => ({ path: i.path, code: i.code, message: i.message })) };
+      return {
+        ok: false,
+        issues: found.map((i) => ({ path: i.path, code: i.code, message: i.message })),
+      };
     return { ok: true, record };
   }
 
   function project(record: ProviderRecord, fields: readonly string[] | undefined): ProviderRecord {
     if (!fields) return record;
-    return Object.fromEntries(fields.filter((f) => Object.hasOwn(record, f)).map((f) => [f, record[f]]));
+    return Object.fromEntries(
+      fields.filter((f) => Object.hasOwn(record, f)).map((f) => [f, record[f]]),
+    );
   }
 
   function checkItems(resource: Resource, items: Iterable<string>, where: string): FieldMapping[] {
@@ -205,7 +213,12 @@ export async function createMappedAdapter(options: MappedAdapterOptions): Promis
     if (row === undefined) return undefined;
     const mapped = mapRow(resource, row);
     if (!mapped.ok) {
-      report(resource, { key: sourceKey, operation, requestId: context.requestId, issues: mapped.issues });
+      report(resource, {
+        key: sourceKey,
+        operation,
+        requestId: context.requestId,
+        issues: mapped.issues,
+      });
       throw new AdapterError("record_invalid", {
         zh: "该记录不符合资源的记录标准，已暂停提供并记入问题日志。",
         en: "the record breaks the resource's record schema: withheld and logged",
@@ -274,7 +287,12 @@ export async function createMappedAdapter(options: MappedAdapterOptions): Promis
           position = String(row[resource.mapping.keySource]);
           const mapped = mapRow(resource, row);
           if (!mapped.ok) {
-            report(resource, { key: position, operation: "query", requestId: context.requestId, issues: mapped.issues });
+            report(resource, {
+              key: position,
+              operation: "query",
+              requestId: context.requestId,
+              issues: mapped.issues,
+            });
             continue;
           }
           const matches = filterFields.every(
@@ -302,10 +320,15 @@ export async function createMappedAdapter(options: MappedAdapterOptions): Promis
       return compareForVerify(record, input.values);
     },
 
-    async changes(code: string, request: ChangesRequest, context: AccessContext): Promise<ChangePage> {
+    async changes(
+      code: string,
+      request: ChangesRequest,
+      context: AccessContext,
+    ): Promise<ChangePage> {
       const resource = resourceOf(code, "changes");
       const changes = resource.source.changes?.bind(resource.source);
-      if (!changes) throw new AdapterError("not_supported", { zh: "不提供增量变更。", en: "no changes feed" });
+      if (!changes)
+        throw new AdapterError("not_supported", { zh: "不提供增量变更。", en: "no changes feed" });
       const page = await changes({
         keyField: resource.mapping.keySource,
         fields: resource.allSourceFields,
@@ -322,7 +345,12 @@ export async function createMappedAdapter(options: MappedAdapterOptions): Promis
         const mapped = mapRow(resource, change.row);
         if (mapped.ok) return { ...base, record: mapped.record };
         // The change is still announced; a read of the key answers record_invalid.
-        report(resource, { key: change.key, operation: "changes", requestId: context.requestId, issues: mapped.issues });
+        report(resource, {
+          key: change.key,
+          operation: "changes",
+          requestId: context.requestId,
+          issues: mapped.issues,
+        });
         return base;
       });
       return { items, nextCursor: encodeChangesCursor(page.position) };

@@ -102,4 +102,7 @@ export interface SourceContext {
  * Creates a source from the mapping file's `source` block. Every adapter package exports one
  * as `createSource`, so `govex provide` can load `@govex/adapter-<kind>` by the block's `kind`.
  */
-export type SourceFactory = (config: Record<string, unknown>, context: SourceContext) => Promise<Source>;
+export type SourceFactory = (
+  config: Record<string, unknown>,
+  context: SourceContext,
+) => Promise<Source>;

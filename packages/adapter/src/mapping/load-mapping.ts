@@ -8,10 +8,10 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { getValidator, type ValidationIssue } from "@govex/validator";
-import { type Document, isNode, LineCounter, parseDocument } from "yaml";
+import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { ProviderOperation } from "../adapter.js";
 import { mappingSchema } from "../generated/mapping-schema.js";
-import { type MappingIssue, MappingError } from "./mapping-error.js";
+import { MappingError, type MappingIssue } from "./mapping-error.js";
 import { type CatalogItem, deriveRecordSchema, type MaskSpec, withMasks } from "./record-schema.js";
 import {
   CODE_TABLES,
@@ -85,22 +85,31 @@ class Located {
     private readonly lines: LineCounter | undefined,
   ) {}
 
+  /** Where a JSON Pointer points: a map entry at its key, a list item at the item; a missing one at its parent. */
   locate(path: string): { line: number; column: number } {
     if (!this.doc || !this.lines) return { line: 0, column: 0 };
     const segments = path
       .split("/")
       .slice(1)
       .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-    // Walk up until a node exists: a missing property is reported at its parent.
-    for (let n = segments.length; n >= 0; n--) {
-      const keys = segments.slice(0, n).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-      const node = n === 0 ? this.doc.contents : this.doc.getIn(keys, true);
-      if (isNode(node) && node.range) {
-        const { line, col } = this.lines.linePos(node.range[0]);
-        return { line, column: col };
-      }
+    let node: unknown = this.doc.contents;
+    let at: { range?: readonly number[] | null } | undefined = isNode(node) ? node : undefined;
+    for (const segment of segments) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
+        if (!pair) break;
+        at = isNode(pair.key) ? pair.key : at;
+        node = pair.value;
+      } else if (isSeq(node)) {
+        const item = node.items[Number(segment)];
+        if (!isNode(item)) break;
+        at = item;
+        node = item;
+      } else break;
     }
-    return { line: 0, column: 0 };
+    if (!at?.range) return { line: 0, column: 0 };
+    const { line, col } = this.lines.linePos(at.range[0] as number);
+    return { line, column: col };
   }
 
   add(path: string, code: string, zh: string, en: string): void {
@@ -114,18 +123,37 @@ class Located {
 }
 
 async function readText(file: string, at: Located, path: string): Promise<string | undefined> {
+  let bytes: Buffer;
   try {
-    const bytes = await readFile(file);
-    if (bytes.length > MAPPING_MAX_BYTES) {
-      at.add(path, "file_too_large", `文件超过 ${MAPPING_MAX_BYTES} 字节。`, `file exceeds ${MAPPING_MAX_BYTES} bytes`);
-      return undefined;
-    }
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    bytes = await readFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === undefined)
-      at.add(path, "not_utf8", "文件不是 UTF-8 编码:请转为 UTF-8。", "file is not UTF-8: convert it to UTF-8");
-    else at.add(path, "file_unreadable", `无法读取文件(${code})。`, `cannot read the file (${code})`);
+    const code = (error as NodeJS.ErrnoException).code ?? "EIO";
+    at.add(
+      path,
+      "file_unreadable",
+      `无法读取文件 ${file}(${code})。`,
+      `cannot read ${file} (${code})`,
+    );
+    return undefined;
+  }
+  if (bytes.length > MAPPING_MAX_BYTES) {
+    at.add(
+      path,
+      "file_too_large",
+      `文件超过 ${MAPPING_MAX_BYTES} 字节。`,
+      `file exceeds ${MAPPING_MAX_BYTES} bytes`,
+    );
+    return undefined;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    at.add(
+      path,
+      "not_utf8",
+      "文件不是 UTF-8 编码:请转为 UTF-8。",
+      "file is not UTF-8: convert it to UTF-8",
+    );
     return undefined;
   }
 }
@@ -162,7 +190,14 @@ function hasForbiddenKey(value: unknown, at: Located, path = "", depth = 0): boo
       at.add(path, "forbidden_key", `不允许的键名 ${key}。`, `key ${key} is not allowed`);
       return true;
     }
-    if (hasForbiddenKey((value as Record<string, unknown>)[key], at, pointer(...path.split("/").slice(1), key), depth + 1))
+    if (
+      hasForbiddenKey(
+        (value as Record<string, unknown>)[key],
+        at,
+        pointer(...path.split("/").slice(1), key),
+        depth + 1,
+      )
+    )
       return true;
   }
   return false;
@@ -178,7 +213,7 @@ async function addSchemaIssues(
   const zh = validator.validate(value, { maxErrors: 50 });
   if (zh.length === 0) return;
   const en = validator.validate(value, { lang: "en", maxErrors: 50 });
-  zh.forEach((issue, i) => add(issue, en[i]?.message ?? issue.message));
+  for (const [i, issue] of zh.entries()) add(issue, en[i]?.message ?? issue.message);
 }
 
 async function readJsonOrYaml(file: string, at: Located, path: string): Promise<unknown> {
@@ -336,7 +371,12 @@ async function resolveRecordSchema(
     try {
       schema = { $ref: (await getValidator(declared)).id };
     } catch {
-      at.add("/resource/recordSchema", "unknown_schema", `没有内置模式 ${declared}。`, `no built-in schema ${declared}`);
+      at.add(
+        "/resource/recordSchema",
+        "unknown_schema",
+        `没有内置模式 ${declared}。`,
+        `no built-in schema ${declared}`,
+      );
       return {};
     }
   } else if (typeof declared.file === "string") {

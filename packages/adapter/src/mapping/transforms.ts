@@ -42,7 +42,9 @@ export interface TransformFailure {
   en: string;
 }
 
-export type TransformResult = { ok: true; value: unknown } | { ok: false; failure: TransformFailure };
+export type TransformResult =
+  | { ok: true; value: unknown }
+  | { ok: false; failure: TransformFailure };
 export type CompiledTransform = (value: unknown) => TransformResult;
 
 const ok = (value: unknown): TransformResult => ({ ok: true, value });
@@ -88,12 +90,10 @@ interface Parts {
 
 function partsFromPattern(pattern: string): (text: string) => Parts | undefined {
   const order: string[] = [];
-  const source = pattern
-    .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-    .replace(DATE_TOKENS, (token) => {
-      order.push(token);
-      return token === "yyyy" ? "(\\d{4})" : "(\\d{2})";
-    });
+  const source = pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(DATE_TOKENS, (token) => {
+    order.push(token);
+    return token === "yyyy" ? "(\\d{4})" : "(\\d{2})";
+  });
   const re = new RegExp(`^${source}$`);
   return (text) => {
     const m = re.exec(text.trim());
@@ -153,7 +153,8 @@ function dateTransform(spec: { from: string; to?: string; timezone?: string }): 
   return (value) => {
     if (value === null || value === undefined || value === "") return ok(value);
     let parts: Parts | undefined;
-    if (value instanceof Date) parts = Number.isNaN(value.getTime()) ? undefined : partsOfInstant(value, offset);
+    if (value instanceof Date)
+      parts = Number.isNaN(value.getTime()) ? undefined : partsOfInstant(value, offset);
     else if (spec.from === "excel") parts = partsOfExcelSerial(Number(value));
     else if (typeof value === "string" && parse) parts = parse(value);
     else if (typeof value === "number" && parse) parts = parse(String(value));
@@ -164,7 +165,9 @@ function dateTransform(spec: { from: string; to?: string; timezone?: string }): 
         `date does not match ${spec.from}: check the source data`,
       );
     const date = `${pad(parts.y, 4)}-${pad(parts.mo)}-${pad(parts.d)}`;
-    return ok(toDateTime ? `${date}T${pad(parts.h)}:${pad(parts.mi)}:${pad(parts.s)}${offset}` : date);
+    return ok(
+      toDateTime ? `${date}T${pad(parts.h)}:${pad(parts.mi)}:${pad(parts.s)}${offset}` : date,
+    );
   };
 }
 
@@ -200,8 +203,7 @@ function numberTransform(value: unknown): TransformResult {
 function stringTransform(value: unknown): TransformResult {
   if (value === null || value === undefined) return ok(value);
   if (value instanceof Date) return ok(value.toISOString());
-  if (typeof value === "object")
-    return fail("not_a_string", "不是标量值。", "not a scalar value");
+  if (typeof value === "object") return fail("not_a_string", "不是标量值。", "not a scalar value");
   return ok(String(value));
 }
 
@@ -248,7 +250,10 @@ export function compileTransforms(specs: readonly TransformSpec[]): CompiledTran
  * The source values a standard value may come from, for pushing a filter down; undefined when
  * the transforms cannot be inverted exactly (then the runtime filters the mapped records).
  */
-export function invertTransforms(specs: readonly TransformSpec[], value: string): string[] | undefined {
+export function invertTransforms(
+  specs: readonly TransformSpec[],
+  value: string,
+): string[] | undefined {
   let candidates = [value];
   for (const spec of [...specs].reverse()) {
     if (spec === "string" || spec === "number") continue;
@@ -259,7 +264,8 @@ export function invertTransforms(specs: readonly TransformSpec[], value: string)
           .filter(([, to]) => to === c)
           .map(([from]) => from);
         next.push(...locals);
-        if (spec.codeTable.unmapped === "keep" && !Object.hasOwn(spec.codeTable.map, c)) next.push(c);
+        if (spec.codeTable.unmapped === "keep" && !Object.hasOwn(spec.codeTable.map, c))
+          next.push(c);
       }
       candidates = next;
       continue;
