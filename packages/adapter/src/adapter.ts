@@ -9,8 +9,15 @@ import type { ProviderComponents } from "@govex/client";
 import { AdapterError } from "./errors.js";
 
 type Schemas = ProviderComponents["schemas"];
-export type Description = Schemas["Description"];
-export type ResourceDescription = Description["resources"][number];
+type GeneratedResource = Schemas["Description"]["resources"][number];
+/** One resource of `describe`; the record schema is any JSON Schema object (generated as Record<string, never>). */
+export type ResourceDescription = Omit<GeneratedResource, "recordSchema"> & {
+  recordSchema: Record<string, unknown>;
+};
+export interface Description {
+  system: string;
+  resources: ResourceDescription[];
+}
 export type ProviderRecord = Schemas["Record"];
 export type RecordPage = Schemas["RecordPage"];
 export type Change = Schemas["Change"];

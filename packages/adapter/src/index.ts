@@ -12,5 +12,8 @@ export * from "./mapping/load-mapping.js";
 export * from "./mapping/mapping-error.js";
 export * from "./mapping/record-schema.js";
 export * from "./mapping/transforms.js";
+export { MAPPING_MAX_BYTES } from "./mapping/yaml-file.js";
 export * from "./memory-source.js";
+export * from "./provider.js";
+export * from "./provider-config.js";
 export * from "./source.js";

@@ -235,8 +235,7 @@ export async function createMappedAdapter(options: MappedAdapterOptions): Promis
         resources: [...resources.values()].map((r) => ({
           entry: r.mapping.entry as unknown as ResourceDescription["entry"],
           keyField: r.mapping.key,
-          // The generated type of a free-form object is Record<string, never>.
-          recordSchema: r.mapping.recordSchema as ResourceDescription["recordSchema"],
+          recordSchema: r.mapping.recordSchema,
           operations: r.operations,
         })),
       };

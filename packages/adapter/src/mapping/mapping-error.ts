@@ -25,7 +25,7 @@ function render(issue: MappingIssue, lang: "zh-CN" | "en"): string {
 export class MappingError extends AdapterError {
   readonly issues: readonly MappingIssue[];
 
-  constructor(issues: MappingIssue[]) {
+  constructor(issues: readonly MappingIssue[]) {
     const first = issues[0];
     super("config_invalid", {
       zh: `映射文件有 ${issues.length} 处错误:\n${issues.map((i) => render(i, "zh-CN")).join("\n")}`,
