@@ -1,0 +1,86 @@
+/**
+ * Start an example department: its legacy backend (a database, files, a JSON API, a SOAP
+ * service) is the department's business; here its provider.yaml is run with govex, exactly as
+ * `govex provide --config provider.yaml` would, and optionally checked with the conformance kit.
+ */
+import { join } from "node:path";
+import {
+  loadProviderConfig,
+  type RunningProvider,
+  type SourceFactory,
+  startProvider,
+} from "@govex/adapter";
+import { type ConformanceResult, renderText, runConformance } from "@govex/conformance";
+import { type DemoKeys, ensureDemoKeys } from "./keys.js";
+
+export interface DepartmentOptions {
+  /** The example's folder (holds provider.yaml; `.data/` is made in it). */
+  dir: string;
+  /** The key id of the provider's key in provider.yaml. */
+  providerKeyId: string;
+  createSource: SourceFactory;
+  /** Port of the provider (default provider.yaml's; 0 for any free port). */
+  port?: number;
+  env?: Record<string, string | undefined>;
+}
+
+export interface RunningDepartment {
+  provider: RunningProvider;
+  keys: DemoKeys;
+  /** Check the running provider with the conformance kit, as the exchange does at registration. */
+  conformance(): Promise<ConformanceResult>;
+  close(): Promise<void>;
+}
+
+export async function startDepartment(options: DepartmentOptions): Promise<RunningDepartment> {
+  const keys = await ensureDemoKeys(join(options.dir, ".data", "keys"), options.providerKeyId);
+  const env = { ...process.env, ...options.env };
+  const config = await loadProviderConfig(join(options.dir, "provider.yaml"), env);
+  const provider = await startProvider({
+    config,
+    resolveSource: async () => options.createSource,
+    env,
+    ...(options.port === undefined ? {} : { port: options.port }),
+  });
+  return {
+    provider,
+    keys,
+    conformance: () =>
+      runConformance({
+        baseUrl: provider.url,
+        signer: keys.exchangeSigner,
+        providerKeys: [keys.providerVerifier],
+      }),
+    close: () => provider.close(),
+  };
+}
+
+/**
+ * The example's `pnpm start`: start, print the URL and a conformance summary, serve until Ctrl-C.
+ * `--check` runs the conformance kit once and exits with its verdict (0 pass, 1 fail).
+ */
+export async function runDepartmentMain(
+  options: DepartmentOptions & { title: string; stop?: () => Promise<void> },
+): Promise<void> {
+  const check = process.argv.includes("--check");
+  const lang = process.argv.includes("--lang") && process.argv.includes("en") ? "en" : "zh-CN";
+  const department = await startDepartment(options);
+  process.stdout.write(
+    `${options.title}\n  ${lang === "en" ? "provider" : "提供方接口"}: ${department.provider.url}\n`,
+  );
+  const result = await department.conformance();
+  process.stdout.write(renderText(result, lang));
+  if (check) {
+    await department.close();
+    await options.stop?.();
+    process.exitCode = result.summary.ok ? 0 : 1;
+    return;
+  }
+  process.stdout.write(lang === "en" ? "Serving; Ctrl-C to stop.\n" : "服务中,按 Ctrl-C 停止。\n");
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await department.close();
+  await options.stop?.();
+}

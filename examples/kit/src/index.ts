@@ -1,0 +1,2 @@
+export * from "./department.js";
+export * from "./keys.js";
