@@ -65,6 +65,7 @@ export interface ChangesRequest {
 
 /** An adapter: every operation in the govex record format. Resource codes are `prefix/suffix`. */
 export interface Adapter {
+  /** The provider runtime caches the description and refreshes it on every describe call. */
   describe(context: AccessContext): Promise<Description>;
   check(context: AccessContext): Promise<{ status: "ok" | "degraded" }>;
   query(resourceCode: string, request: QueryRequest, context: AccessContext): Promise<RecordPage>;
@@ -98,15 +99,15 @@ export function compareForVerify(
   record: ProviderRecord | undefined,
   values: VerifyInput["values"],
 ): VerifyResult {
-  const fields: VerifyResult["fields"] = {};
-  for (const name of Object.keys(values)) {
-    if (record === undefined || !Object.hasOwn(record, name) || record[name] == null) {
-      fields[name] = "not_available";
-    } else {
+  // fromEntries defines own properties: a field named __proto__ stays a field.
+  const fields: VerifyResult["fields"] = Object.fromEntries(
+    Object.keys(values).map((name) => {
+      if (record === undefined || !Object.hasOwn(record, name) || record[name] == null)
+        return [name, "not_available"];
       // Compare as strings: the exchange forwards JSON scalars and a source may hold numbers.
-      fields[name] = String(record[name]) === String(values[name]) ? "match" : "no_match";
-    }
-  }
+      return [name, String(record[name]) === String(values[name]) ? "match" : "no_match"];
+    }),
+  );
   return { found: record !== undefined, fields };
 }
 

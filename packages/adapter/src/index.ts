@@ -16,4 +16,12 @@ export { MAPPING_MAX_BYTES } from "./mapping/yaml-file.js";
 export * from "./memory-source.js";
 export * from "./provider.js";
 export * from "./provider-config.js";
+export {
+  PROBLEM_BASE,
+  PROBLEM_TYPES,
+  type ProblemIssue,
+  type ProblemSlug,
+  type ProviderProblem,
+} from "./server/problems.js";
+export * from "./server/server.js";
 export * from "./source.js";

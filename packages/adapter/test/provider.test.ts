@@ -64,7 +64,7 @@ describe("loadProviderConfig", () => {
     expect(loaded.basePath).toBe("/v1");
   });
 
-  it.each([
+  it.each<[string, string, Record<string, unknown>, Record<string, string>?]>([
     [
       "an unknown setting, at its line",
       config("secret: abc"),
