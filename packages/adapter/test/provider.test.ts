@@ -40,7 +40,7 @@ beforeAll(async () => {
   await writeFile(join(dir, "provider.yaml"), config());
 });
 
-const env = () => ({
+const env = (): Record<string, string> => ({
   TEST_EXCHANGE_KEY: exchange.publicKey.export({ type: "spki", format: "pem" }) as string,
 });
 
