@@ -63,8 +63,15 @@ export async function createMappingSource(
       isAdapterError(error) &&
       error.code === "config_invalid" &&
       !(error instanceof MappingError)
-    )
-      throw locatedError(`/source${error.path ?? ""}`, error.zh, error.message);
+    ) {
+      // Adapter packages point into the mapping file (`/source/table`) or into their block (`/table`).
+      const path = error.path ?? "";
+      throw locatedError(
+        path.startsWith("/source") ? path : `/source${path}`,
+        error.zh,
+        error.message,
+      );
+    }
     throw error;
   }
 }
