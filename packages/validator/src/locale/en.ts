@@ -56,6 +56,8 @@ export const en: MessageTable = {
     `header column ${p.column} "${String(p.header)}" matches no field of the schema: use the field's name or its zh-CN title.`,
   csv_duplicate_header: (p) =>
     `header column ${p.column} "${String(p.header)}" repeats an earlier column: remove or rename it.`,
+  csv_empty_header: (p) =>
+    `header column ${p.column} has no name, so the column is ignored: give it a name or remove it.`,
   json_trailing_data: (p) =>
     `unexpected content after the JSON document at byte ${Number(p.position) + 1}: remove it, or use NDJSON (one record per line).`,
   truncated_input: () =>

@@ -65,6 +65,7 @@ export const zhCN: MessageTable = {
     `表头第 ${p.column} 列「${String(p.header)}」不对应规范中的任何字段。请改用规范的字段名或中文名称。`,
   csv_duplicate_header: (p) =>
     `表头第 ${p.column} 列「${String(p.header)}」与前面的列重复。请删除或重命名重复的列。`,
+  csv_empty_header: (p) => `表头第 ${p.column} 列没有列名，该列已忽略。请填写列名或删除该列。`,
   json_trailing_data: (p) =>
     `JSON 文档在第 ${Number(p.position) + 1} 个字节后仍有多余内容。请删除多余内容，或改用 NDJSON（每行一条记录）。`,
   truncated_input: () => `文件在数组结束前中断（缺少“]”）。请确认文件完整。`,

@@ -4,6 +4,16 @@ import type { RecordDecoder } from "./encoding.js";
 import { jsonDepth } from "./json-scan.js";
 import type { RecordChecker, RecordSink } from "./record-checker.js";
 
+/** Receives each row the framer finds: its decoded text, or why it could not be read. */
+export interface CsvRowHandler {
+  /** The row is longer than the limit: it was skipped without being buffered. */
+  tooLarge(line: number, bytes: number, limit: number): void;
+  /** The row has bytes that are not valid in the encoding. */
+  badEncoding(line: number, encoding: string): void;
+  /** One row's text without its line break; `unterminated` when a quote runs to the end of input. */
+  row(text: string, line: number, unterminated: boolean): void;
+}
+
 /**
  * CSV (RFC 4180) and TSV rows read incrementally over bytes: quotes may hold delimiters and
  * line breaks; CRLF or LF end a row. The quote, comma, tab, CR and LF bytes are all below
@@ -17,17 +27,12 @@ export class CsvFramer {
   private inQuotes = false;
   private line = 1;
   private startLine = 1;
-  private readonly mapper: CsvMapper;
 
   constructor(
     private readonly decoder: RecordDecoder,
-    checker: RecordChecker,
-    sink: RecordSink,
+    private readonly handler: CsvRowHandler,
     private readonly maxRecordBytes: number,
-    delimiter: "," | "\t",
-  ) {
-    this.mapper = new CsvMapper(checker, sink, delimiter === "," ? 0x2c : 0x09);
-  }
+  ) {}
 
   push(chunk: Buffer): void {
     let start = 0;
@@ -77,17 +82,17 @@ export class CsvFramer {
     this.dropped = false;
     this.inQuotes = false;
     if (dropped) {
-      this.mapper.tooLarge(line, size, this.maxRecordBytes);
+      this.handler.tooLarge(line, size, this.maxRecordBytes);
       return;
     }
     let end = buf.length;
     if (end > 0 && buf[end - 1] === 0x0d) end--;
     const text = this.decoder.decode(buf, 0, end, false);
     if (text === null) {
-      this.mapper.badEncoding(line, this.decoder.encoding);
+      this.handler.badEncoding(line, this.decoder.encoding);
       return;
     }
-    this.mapper.row(text, line, unterminated);
+    this.handler.row(text, line, unterminated);
   }
 }
 
@@ -107,7 +112,7 @@ const BOOLEANS: Record<string, boolean> = {
 };
 
 /** Header row → schema properties; data rows → records with values coerced by the schema's types. */
-export class CsvMapper {
+export class CsvMapper implements CsvRowHandler {
   private columns: (Column | null)[] | null = null;
   private record = 0;
 

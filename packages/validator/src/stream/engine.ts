@@ -1,5 +1,5 @@
 import type { InputFormat, StreamOptions, Validator } from "../types.js";
-import { CsvFramer } from "./csv.js";
+import { CsvFramer, CsvMapper } from "./csv.js";
 import { formatFromName, sniffFormat } from "./detect-format.js";
 import {
   bomLength,
@@ -90,10 +90,8 @@ export class StreamEngine {
           ? new JsonArrayFramer(decoder, this.checker, this.sink, this.maxRecordBytes)
           : new CsvFramer(
               decoder,
-              this.checker,
-              this.sink,
+              new CsvMapper(this.checker, this.sink, format === "tsv" ? 0x09 : 0x2c),
               this.maxRecordBytes,
-              format === "tsv" ? "\t" : ",",
             );
     if (body.length > 0) this.framer.push(body);
   }
