@@ -7,6 +7,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ["@govex/source"] } },
   test: {
     include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
+    // Throwaway PostgreSQL and MariaDB on 127.0.0.1 for the run (test/databases.ts reads them).
+    globalSetup: ["./test/global-setup.ts"],
     typecheck: {
       enabled: true,
       include: ["packages/*/test/**/*.test-d.ts"],
