@@ -28,7 +28,7 @@ const ENV: Record<TestDatabaseKind, string> = {
   mysql: "GOVEX_TEST_MYSQL_URL",
 };
 
-interface Started {
+export interface Started {
   url: string;
   stop(): Promise<void>;
   /** Synchronous last-resort cleanup for an exit without teardown (Ctrl-C). */
@@ -95,7 +95,8 @@ function postgresBinDir(): string {
   return join(root, versions[0], "bin");
 }
 
-async function startPostgres(): Promise<Started> {
+/** Start a throwaway PostgreSQL on 127.0.0.1 (also used by the benchmarks). */
+export async function startPostgres(): Promise<Started> {
   const bin = postgresBinDir();
   const dir = await serverDir("govex-pg-", "postgres");
   const data = join(dir, "data");

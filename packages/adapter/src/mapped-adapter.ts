@@ -61,6 +61,34 @@ export interface MappedAdapterOptions {
   lang?: "zh-CN" | "en";
   /** Most source rows read for one query page when filters are applied after mapping (default 10 × limit, at least 1000). */
   maxScanPerPage?: number;
+  /**
+   * Milliseconds a prefetched next page stays usable (default 1000; 0 turns prefetching off).
+   * A page served from it reflects the source as it was up to this long before the request.
+   */
+  prefetchMs?: number;
+}
+
+/** The next pages of recent query walks, read ahead; a few, each for a short time. */
+class Prefetch {
+  private readonly pages = new Map<
+    string,
+    { at: number; rows: Promise<SourceRow[] | undefined> }
+  >();
+  constructor(private readonly ttl: number) {}
+
+  put(key: string, read: () => Promise<SourceRow[]>): void {
+    if (this.ttl <= 0) return;
+    if (this.pages.size >= 16) this.pages.delete(this.pages.keys().next().value as string);
+    // A failed read-ahead is forgotten: the request then reads the source itself.
+    this.pages.set(key, { at: performance.now(), rows: read().catch(() => undefined) });
+  }
+
+  take(key: string): Promise<SourceRow[] | undefined> | undefined {
+    const page = this.pages.get(key);
+    if (!page) return undefined;
+    this.pages.delete(key);
+    return performance.now() - page.at <= this.ttl ? page.rows : undefined;
+  }
 }
 
 interface Resource {
@@ -70,6 +98,7 @@ interface Resource {
   operations: ProviderOperation[];
   /** Source fields of every mapped item. */
   allSourceFields: string[];
+  fieldList: FieldMapping[];
 }
 
 type Mapped = { ok: true; record: ProviderRecord } | { ok: false; issues: RecordIssue["issues"] };
@@ -105,8 +134,10 @@ export async function createMappedAdapter(options: MappedAdapterOptions): Promis
         ? offered.filter((o) => mapping.operations?.includes(o))
         : offered,
       allSourceFields: [...new Set([...mapping.fields.values()].map((f) => f.source))],
+      fieldList: [...mapping.fields.values()],
     });
   }
+  const prefetched = new Prefetch(options.prefetchMs ?? 1000);
   const withheld = options.registry
     ? new Counter({
         name: "govex_adapter_records_withheld_total",
@@ -139,9 +170,9 @@ export async function createMappedAdapter(options: MappedAdapterOptions): Promis
 
   /** Map a row to a record and validate it. */
   function mapRow(resource: Resource, row: SourceRow): Mapped {
-    const entries: [string, unknown][] = [];
+    const record: ProviderRecord = {};
     const issues: RecordIssue["issues"] = [];
-    for (const field of resource.mapping.fields.values()) {
+    for (const field of resource.fieldList) {
       const raw = Object.hasOwn(row, field.source) ? row[field.source] : undefined;
       const result = field.transform(raw);
       if (!result.ok) {
@@ -153,11 +184,10 @@ export async function createMappedAdapter(options: MappedAdapterOptions): Promis
         continue;
       }
       const value = typeof result.value === "bigint" ? Number(result.value) : result.value;
-      if (value !== null && value !== undefined) entries.push([field.item, value]);
+      // Item codes are plain names: loadMapping refuses __proto__ and its kin as field keys.
+      if (value !== null && value !== undefined) record[field.item] = value;
     }
     if (issues.length > 0) return { ok: false, issues };
-    // fromEntries defines own properties, so an item named like a prototype key stays data.
-    const record = Object.fromEntries(entries) as ProviderRecord;
     const found = resource.validator.validate(record, { lang, maxErrors: 20 });
     if (found.some((i) => i.severity === "error"))
       return {
@@ -271,15 +301,20 @@ export async function createMappedAdapter(options: MappedAdapterOptions): Promis
       let position = after;
       let scanned = 0;
       let more = true;
-      while (items.length < request.limit && more && scanned < budget) {
-        const rows = await resource.source.scan({
+      const scan = (from: string | undefined, signal?: AbortSignal) =>
+        resource.source.scan({
           keyField: resource.mapping.keySource,
           filter: pushed,
           fields: resource.allSourceFields,
-          ...(position === undefined ? {} : { after: position }),
+          ...(from === undefined ? {} : { after: from }),
           limit: batch,
-          ...(context.signal ? { signal: context.signal } : {}),
+          ...(signal ? { signal } : {}),
         });
+      const prefetchKey = (from: string | undefined) =>
+        `${code}\n${batch}\n${JSON.stringify(pushed)}\n${from ?? ""}`;
+      while (items.length < request.limit && more && scanned < budget) {
+        const rows =
+          (await prefetched.take(prefetchKey(position))) ?? (await scan(position, context.signal));
         more = rows.length === batch;
         for (const row of rows) {
           scanned++;
@@ -304,9 +339,12 @@ export async function createMappedAdapter(options: MappedAdapterOptions): Promis
           }
         }
       }
-      return more && position !== undefined
-        ? { items, nextCursor: encodeQueryCursor(position, request.filter) }
-        : { items };
+      if (!more || position === undefined) return { items };
+      // Read the next page while this one travels: a sequential walk overlaps the source's
+      // query with the mapping and the HTTP round trip.
+      const next = position;
+      prefetched.put(prefetchKey(next), () => scan(next));
+      return { items, nextCursor: encodeQueryCursor(position, request.filter) };
     },
 
     async get(code, key, context) {
