@@ -6,6 +6,8 @@ const HELP: Record<Lang, string> = {
 用法:
   govex validate <文件…> --schema <id|路径> [选项]   按数据规范校验文件
   govex schemas                                      列出内置数据规范
+  govex provide --config <provider.yaml> [--port <端口>]   运行提供方接口(适配器 + 映射文件)
+  govex conformance <提供方地址> --key <文件> …   检测提供方接口是否符合规范(--help 查看选项)
   govex --version | --help
 
 validate 选项:
@@ -25,6 +27,8 @@ validate 选项:
 Usage:
   govex validate <file…> --schema <id|path> [options]   validate files against a data spec
   govex schemas                                         list the built-in data specs
+  govex provide --config <provider.yaml> [--port <port>]   run a provider (adapters + mapping files)
+  govex conformance <provider-url> --key <file> …   check a provider against the spec (--help for options)
   govex --version | --help
 
 validate options:

@@ -38,6 +38,16 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     }
     if (command === "schemas") return listSchemas(io, lang);
     if (command === "spec") return await specCommand(rest, io, lang);
+    if (command === "provide") {
+      // Loaded on demand: the runtime (fastify, the adapters) must not slow other commands' start.
+      const { provideCommand } = await import("./commands/provide.js");
+      return await provideCommand(rest, io, lang);
+    }
+    if (command === "conformance") {
+      // Loaded on demand: undici and the signature code stay out of every other command's start-up.
+      const { conformanceCommand } = await import("./commands/conformance.js");
+      return await conformanceCommand(rest, io, lang);
+    }
     throw new UsageError({
       "zh-CN": `未知命令「${command}」。运行 govex --help 查看可用命令。`,
       en: `unknown command "${command}": run govex --help for the commands.`,
