@@ -6,9 +6,8 @@
  * source offers no changes (the mapping's resource leaves `changes` out).
  */
 import type { SourceChangesPage, SourceChangesRequest } from "@govex/adapter";
+import { checkAnswer, readChanges } from "@govex/adapter/remote";
 import type { RestPlan } from "./config.js";
-import { readChanges } from "./keyset.js";
-import { checkAnswer } from "./select.js";
 import type { RestTransport } from "./transport.js";
 
 export function readRestChanges(

@@ -3,19 +3,12 @@
  * Checked with zod, then compiled once (templates, JSONata, environment secrets) into a plan.
  */
 import type { SourceContext } from "@govex/adapter";
-import { z } from "zod";
-import {
-  CHANGES_VARS,
-  type ChangesPlan,
-  changesShape,
-  LIST_VARS,
-  type ListPlan,
-  listShape,
-  pagingStyle,
-} from "./keyset.js";
 import {
   type AnswerChecks,
+  CHANGES_VARS,
+  type ChangesPlan,
   type CompiledValue,
+  changesShape,
   checkUrl,
   compileHeaders,
   compileSelector,
@@ -24,12 +17,17 @@ import {
   configError,
   envRefSchema,
   headersSchema,
+  LIST_VARS,
+  type ListPlan,
+  listShape,
+  pagingStyle,
   parseConfig,
   resolveEnv,
   type Selector,
   SOURCE_PATH,
   type StringTemplate,
-} from "./select.js";
+} from "@govex/adapter/remote";
+import { z } from "zod";
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 

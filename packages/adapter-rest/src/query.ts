@@ -4,9 +4,8 @@
  * scan filtered by the key.
  */
 import type { SourceGetRequest, SourceRow } from "@govex/adapter";
+import { asRows, checkAnswer, KeysetReader, pickByKey } from "@govex/adapter/remote";
 import type { RestPlan } from "./config.js";
-import { KeysetReader } from "./keyset.js";
-import { asRows, checkAnswer, pickByKey } from "./select.js";
 import type { RestTransport } from "./transport.js";
 
 /** The keyset reader over the list call. */

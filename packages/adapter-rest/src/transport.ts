@@ -6,9 +6,15 @@
 
 import { TextDecoder } from "node:util";
 import { AdapterError } from "@govex/adapter";
+import {
+  parseJsonText,
+  safeCause,
+  setDotted,
+  type TemplateVars,
+  unavailable,
+} from "@govex/adapter/remote";
 import { Agent, request } from "undici";
 import type { RestCall, RestPlan } from "./config.js";
-import { parseJsonText, safeCause, setDotted, type TemplateVars, unavailable } from "./select.js";
 
 export interface RestAnswer {
   status: number;

@@ -6,9 +6,8 @@
  * Without such an operation the source offers no changes.
  */
 import type { SourceChangesPage, SourceChangesRequest } from "@govex/adapter";
+import { checkAnswer, readChanges } from "@govex/adapter/remote";
 import type { SoapPlan } from "./config.js";
-import { readChanges } from "./keyset.js";
-import { checkAnswer } from "./select.js";
 import type { SoapTransport } from "./transport.js";
 
 export function readSoapChanges(

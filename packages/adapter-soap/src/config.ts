@@ -5,19 +5,12 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import type { SourceContext } from "@govex/adapter";
-import { z } from "zod";
-import {
-  CHANGES_VARS,
-  type ChangesPlan,
-  changesShape,
-  LIST_VARS,
-  type ListPlan,
-  listShape,
-  pagingStyle,
-} from "./keyset.js";
 import {
   type AnswerChecks,
+  CHANGES_VARS,
+  type ChangesPlan,
   type CompiledValue,
+  changesShape,
   checkUrl,
   compileHeaders,
   compileSelector,
@@ -25,11 +18,16 @@ import {
   configError,
   envRefSchema,
   headersSchema,
+  LIST_VARS,
+  type ListPlan,
+  listShape,
+  pagingStyle,
   parseConfig,
   resolveEnv,
   type Selector,
   SOURCE_PATH,
-} from "./select.js";
+} from "@govex/adapter/remote";
+import { z } from "zod";
 
 /** Members of every call: the WSDL operation and its input, with templates in its strings. */
 const callShape = {

@@ -4,9 +4,8 @@
  * without one, a scan filtered by the key.
  */
 import type { SourceGetRequest, SourceRow } from "@govex/adapter";
+import { asRows, checkAnswer, KeysetReader, pickByKey } from "@govex/adapter/remote";
 import type { SoapPlan } from "./config.js";
-import { KeysetReader } from "./keyset.js";
-import { asRows, checkAnswer, pickByKey } from "./select.js";
 import type { SoapTransport } from "./transport.js";
 
 /** The keyset reader over the list operation. */

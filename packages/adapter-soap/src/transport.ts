@@ -8,9 +8,15 @@ import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { TextDecoder } from "node:util";
 import { AdapterError } from "@govex/adapter";
+import {
+  safeCause,
+  setDotted,
+  type TemplateVars,
+  toPlainData,
+  unavailable,
+} from "@govex/adapter/remote";
 import * as soap from "soap";
 import type { SoapCall, SoapPlan } from "./config.js";
-import { safeCause, setDotted, type TemplateVars, toPlainData, unavailable } from "./select.js";
 
 export interface SoapCallOptions {
   vars: TemplateVars;

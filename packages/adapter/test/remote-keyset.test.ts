@@ -6,8 +6,13 @@
 import type { SourceRow } from "@govex/adapter";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type FetchList, KeysetReader, type ListPlan, type PagingStyle } from "../src/keyset.js";
-import { compileSelector, type TemplateVars } from "../src/select.js";
+import {
+  type FetchList,
+  KeysetReader,
+  type ListPlan,
+  type PagingStyle,
+} from "../src/remote/keyset.js";
+import { compileSelector, type TemplateVars } from "../src/remote/select.js";
 
 interface Row {
   id: string;

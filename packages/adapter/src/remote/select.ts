@@ -3,12 +3,13 @@
  * templates ("{page}", "{key}"), field extraction (JSONata or RFC 6901 JSON Pointer), and
  * hostile-response hygiene (nesting depth, `__proto__` keys, integers beyond 2^53).
  *
- * This file is kept byte-identical in @govex/adapter-rest and @govex/adapter-soap (a test
- * compares them) until it moves into @govex/adapter.
+ * Shared by @govex/adapter-rest and @govex/adapter-soap through `@govex/adapter/remote`.
  */
-import { AdapterError, type SourceRow } from "@govex/adapter";
+
 import jsonata from "jsonata";
 import { z } from "zod";
+import { AdapterError } from "../errors.js";
+import type { SourceRow } from "../source.js";
 
 // ---------------------------------------------------------------- configuration errors
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { normalizeTime } from "../src/keyset.js";
+import { normalizeTime } from "../src/remote/keyset.js";
 import {
   compileSelector,
   compileTemplate,
   compileValueTemplate,
   looksSecret,
   parseJsonText,
-} from "../src/select.js";
+} from "../src/remote/select.js";
 
 describe("parseJsonText", () => {
   const cases: [string, { given: string; want: unknown }][] = [

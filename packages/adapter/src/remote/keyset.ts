@@ -11,17 +11,17 @@
  *   error, never a silent cut), sorts by key, and keeps that snapshot for `snapshotTtl` ms so
  *   paging through it costs one full read.
  *
- * This file is kept byte-identical in @govex/adapter-rest and @govex/adapter-soap (a test
- * compares them) until it moves into @govex/adapter.
+ * Shared by @govex/adapter-rest and @govex/adapter-soap through `@govex/adapter/remote`.
  */
+
+import { z } from "zod";
 import type {
   SourceChange,
   SourceChangesPage,
   SourceChangesRequest,
   SourceRow,
   SourceScanRequest,
-} from "@govex/adapter";
-import { z } from "zod";
+} from "../source.js";
 import {
   asRows,
   checkAfterKey,
