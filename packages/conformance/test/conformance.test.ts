@@ -8,6 +8,7 @@ import {
   renderJunit,
   renderText,
   runConformance,
+  SPEC,
 } from "../src/index.js";
 import { check, exchange, exchangeKeys, failedIds, keyPair, provider } from "./helpers.js";
 import { type FixtureProvider, startFixtureProvider } from "./provider.js";
@@ -29,7 +30,7 @@ describe("the unbroken fixture provider", () => {
       ok: true,
     });
     expect(result.resources).toEqual(["101001/000001", "101001/000002"]);
-    expect(result.spec).toEqual({ id: "specs/provider/v1", version: "1.0.0" });
+    expect(result.spec).toEqual({ id: "specs/provider/v1", version: SPEC.version });
     // Bounded: a few hundred requests for 150 records, whatever the machine's speed.
     expect(result.requests).toBeLessThan(400);
   });

@@ -2,7 +2,7 @@
 import type { ProviderSpecBundle } from "../spec-types.js";
 
 export const PROVIDER_SPEC: ProviderSpecBundle = {
-  "version": "1.0.0",
+  "version": "1.1.0",
   "spec": "specs/provider/v1",
   "schemas": {
     "Change": {
@@ -418,7 +418,19 @@ export const PROVIDER_SPEC: ProviderSpecBundle = {
           ],
           "schema": "Description"
         },
+        "400": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
         "401": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "500": {
           "contentTypes": [
             "application/problem+json"
           ],
@@ -438,7 +450,25 @@ export const PROVIDER_SPEC: ProviderSpecBundle = {
           ],
           "schema": "checkResponse200"
         },
+        "400": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "401": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
         "429": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "500": {
           "contentTypes": [
             "application/problem+json"
           ],
@@ -566,6 +596,12 @@ export const PROVIDER_SPEC: ProviderSpecBundle = {
           ],
           "schema": "Problem"
         },
+        "500": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
         "503": {
           "contentTypes": [
             "application/problem+json"
@@ -634,6 +670,12 @@ export const PROVIDER_SPEC: ProviderSpecBundle = {
           ],
           "schema": "Record"
         },
+        "400": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
         "401": {
           "contentTypes": [
             "application/problem+json"
@@ -641,6 +683,12 @@ export const PROVIDER_SPEC: ProviderSpecBundle = {
           "schema": "Problem"
         },
         "404": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "500": {
           "contentTypes": [
             "application/problem+json"
           ],
@@ -732,6 +780,24 @@ export const PROVIDER_SPEC: ProviderSpecBundle = {
           ],
           "schema": "Problem"
         },
+        "413": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "415": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "500": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
         "503": {
           "contentTypes": [
             "application/problem+json"
@@ -811,6 +877,12 @@ export const PROVIDER_SPEC: ProviderSpecBundle = {
           "schema": "Problem"
         },
         "404": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "500": {
           "contentTypes": [
             "application/problem+json"
           ],
