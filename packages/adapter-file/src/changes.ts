@@ -36,6 +36,7 @@ export class ChangeLog {
   private readonly latest = new Map<string, LogEntry>();
   private seq = 0;
   private dead = 0;
+  private lastTime = "";
 
   /** The sequence number of the last change (0 when there is none). */
   get head(): number {
@@ -43,6 +44,10 @@ export class ChangeLog {
   }
 
   append(change: PendingChange): void {
+    // Times never go back along the feed (RFC 3339 in UTC compares as text): a file older than
+    // one already logged is stamped with the later time, so consumers can order by time too.
+    if (change.time < this.lastTime) change = { ...change, time: this.lastTime };
+    this.lastTime = change.time;
     const previous = this.latest.get(change.key);
     if (previous !== undefined) {
       previous.live = false;
@@ -84,16 +89,23 @@ export class ChangeLog {
   }
 }
 
-/** The snapshot a new log begins with: an upsert of every served row, in key order. */
+/** Changes in the order they happened (file modification time), then by key. */
+function byTimeThenKey(a: PendingChange, b: PendingChange): number {
+  return a.time < b.time ? -1 : a.time > b.time ? 1 : compareKeys(a.key, b.key);
+}
+
+/** The snapshot a new log begins with: an upsert of every served row, oldest file first. */
 export function snapshot(view: KeyView): PendingChange[] {
-  return view.keys.map((key) => {
-    const row = view.byKey.get(key) as ServedRow;
-    return { key, op: "upsert", time: row.time, row };
-  });
+  return view.keys
+    .map((key): PendingChange => {
+      const row = view.byKey.get(key) as ServedRow;
+      return { key, op: "upsert", time: row.time, row };
+    })
+    .sort(byTimeThenKey);
 }
 
 /**
- * The changes from one view to the next, in key order. A delete's time is the modification time
+ * The changes from one view to the next, oldest first. A delete's time is the modification time
  * of the file that held the row when that file is still there, else `removedAt` (the rescan that
  * found the file gone).
  */
@@ -115,7 +127,7 @@ export function diffViews(
       out.push({ key, op: "delete", time: fileTime(old.file) ?? removedAt });
     }
   }
-  return out.sort((a, b) => compareKeys(a.key, b.key));
+  return out.sort(byTimeThenKey);
 }
 
 /** Same fields with the same non-empty values (an empty cell is no value, as in queries). */

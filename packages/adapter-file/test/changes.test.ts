@@ -33,25 +33,39 @@ async function next(source: FileSource, position?: string, limit = 100) {
 const seqOf = (position: string) => Number(position.split("-")[1]);
 
 describe("changes: a new or changed file is a change", () => {
+  it("never goes back in time, even when an older file changes after a newer one", async () => {
+    const { base, data } = tempMappingDir();
+    put(data, "new.csv", "id,name\n1,甲\n", "2024-05-01T00:00:00Z");
+    const source = await open(base, { rescanIntervalMs: 3_600_000 });
+    const first = await next(source);
+    put(data, "old.csv", "id,name\n2,乙\n", "2024-01-01T00:00:00Z");
+    const second = await next(source, first.position);
+    expect(brief(second.changes)).toEqual([
+      ["upsert", "2", "2024-05-01T00:00:00.000Z", { id: "2", name: "乙" }],
+    ]);
+  });
+
   it("snapshot, then upserts and deletes as files change, are added and removed", async () => {
     const { base, data } = tempMappingDir();
     put(data, "a.csv", "id,name\n1,甲\n2,乙\n3,丙\n", "2024-01-01T00:00:00Z");
     put(data, "b.csv", "id,name\n10,癸\n", "2024-01-02T00:00:00Z");
     const source = await open(base, { rescanIntervalMs: 3_600_000 });
 
-    // The feed begins with a snapshot of every row, in key order, timed by its file's mtime.
+    // The feed begins with a snapshot of every row, timed by its file's mtime: oldest file
+    // first, then by key, so times never go back along the feed.
     const first = await next(source);
     expect(brief(first.changes)).toEqual([
       ["upsert", "1", "2024-01-01T00:00:00.000Z", { id: "1", name: "甲" }],
-      ["upsert", "10", "2024-01-02T00:00:00.000Z", { id: "10", name: "癸" }],
       ["upsert", "2", "2024-01-01T00:00:00.000Z", { id: "2", name: "乙" }],
       ["upsert", "3", "2024-01-01T00:00:00.000Z", { id: "3", name: "丙" }],
+      ["upsert", "10", "2024-01-02T00:00:00.000Z", { id: "10", name: "癸" }],
     ]);
     const p1 = first.position;
     expect(await next(source, p1)).toEqual({ changes: [], position: p1 });
 
     // A changed file: a changed row, a removed row and a new row.
     put(data, "a.csv", "id,name\n1,甲\n2,乙二\n4,丁\n", "2024-02-01T00:00:00Z");
+    // (Times never go back: an older file changed later is stamped no earlier than the feed's last time.)
     const second = await next(source, p1);
     expect(brief(second.changes)).toEqual([
       ["upsert", "2", "2024-02-01T00:00:00.000Z", { id: "2", name: "乙二" }],
