@@ -296,25 +296,29 @@ export async function createMappedAdapter(options: MappedAdapterOptions): Promis
         pushed[field.source] = candidates[0] as string;
       }
       const items: ProviderRecord[] = [];
-      const batch = request.limit;
+      // Without filters applied after mapping, each read asks for just the records still
+      // missing, so a page ends at a batch boundary (remote sources remember their pages there).
+      const postFiltered = filterFields.some((f) => !Object.hasOwn(pushed, f.source));
       const budget = options.maxScanPerPage ?? Math.max(1000, 10 * request.limit);
       let position = after;
       let scanned = 0;
       let more = true;
-      const scan = (from: string | undefined, signal?: AbortSignal) =>
+      const scan = (from: string | undefined, limit: number, signal?: AbortSignal) =>
         resource.source.scan({
           keyField: resource.mapping.keySource,
           filter: pushed,
           fields: resource.allSourceFields,
           ...(from === undefined ? {} : { after: from }),
-          limit: batch,
+          limit,
           ...(signal ? { signal } : {}),
         });
-      const prefetchKey = (from: string | undefined) =>
-        `${code}\n${batch}\n${JSON.stringify(pushed)}\n${from ?? ""}`;
+      const prefetchKey = (from: string | undefined, limit: number) =>
+        `${code}\n${limit}\n${JSON.stringify(pushed)}\n${from ?? ""}`;
       while (items.length < request.limit && more && scanned < budget) {
+        const batch = postFiltered ? request.limit : request.limit - items.length;
         const rows =
-          (await prefetched.take(prefetchKey(position))) ?? (await scan(position, context.signal));
+          (await prefetched.take(prefetchKey(position, batch))) ??
+          (await scan(position, batch, context.signal));
         more = rows.length === batch;
         for (const row of rows) {
           scanned++;
@@ -343,7 +347,7 @@ export async function createMappedAdapter(options: MappedAdapterOptions): Promis
       // Read the next page while this one travels: a sequential walk overlaps the source's
       // query with the mapping and the HTTP round trip.
       const next = position;
-      prefetched.put(prefetchKey(next), () => scan(next));
+      prefetched.put(prefetchKey(next, request.limit), () => scan(next, request.limit));
       return { items, nextCursor: encodeQueryCursor(position, request.filter) };
     },
 
