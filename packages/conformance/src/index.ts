@@ -5,7 +5,6 @@
  * result into text, JSON, JUnit XML or a signed report that an exchange checks at registration.
  * @module
  */
-export { canonicalJson } from "./canonical-json.js";
 export { CHECK_IDS, CHECKS, type CheckId, checkTitle } from "./checks.js";
 export { ConformanceError, type ConformanceErrorCode } from "./errors.js";
 export { renderJson } from "./format/json.js";

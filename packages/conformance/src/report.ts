@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import {
+  canonicalJson,
   createVerifier,
   digest,
   type HashAlgorithm,
@@ -7,7 +8,6 @@ import {
   type Signer,
   type Verifier,
 } from "@govex/security";
-import { canonicalJson } from "./canonical-json.js";
 import { CHECK_IDS } from "./checks.js";
 import { ConformanceError, msg } from "./errors.js";
 import type { CheckStatus, ConformanceResult, Localized } from "./types.js";

@@ -1,4 +1,5 @@
 export * from "./algorithms.js";
+export * from "./canonical-json.js";
 export * from "./checkpoint.js";
 export * from "./content-digest.js";
 export * from "./hash.js";

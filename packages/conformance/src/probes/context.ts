@@ -1,5 +1,5 @@
+import { canonicalJson } from "@govex/security";
 import type { Validator } from "@govex/validator";
-import { canonicalJson } from "../canonical-json.js";
 import type { CheckId } from "../checks.js";
 import { msg } from "../errors.js";
 import type { Findings } from "../findings.js";

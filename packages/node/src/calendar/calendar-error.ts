@@ -2,6 +2,7 @@
  * Errors of the working-day calendar and the clock: a stable snake_case `code`, zh-CN and
  * English messages (what is wrong, then what to do), and the offending input in `params`.
  */
+import { GovexNodeError, type NodeErrorOptions } from "../errors.js";
 
 /** Codes the calendar and the clock throw. */
 export type CalendarErrorCode =
@@ -20,13 +21,7 @@ export type CalendarErrorCode =
   /** A holiday dataset (shipped or supplied) that breaks its own rules. */
   | "calendar_data_invalid";
 
-export interface CalendarErrorOptions {
-  zh: string;
-  en: string;
-  /** The offending input and any limits, for the caller; never personal data. */
-  params?: Record<string, unknown>;
-  cause?: unknown;
-}
+export type CalendarErrorOptions = NodeErrorOptions;
 
 /**
  * The error the calendar module throws.
@@ -34,23 +29,8 @@ export interface CalendarErrorOptions {
  * @example
  * try { isWorkingDay("2024-02-30"); } catch (e) { if (isCalendarError(e)) e.code; } // "invalid_date"
  */
-export class CalendarError extends Error {
+export class CalendarError extends GovexNodeError<CalendarErrorCode> {
   override readonly name = "CalendarError";
-  readonly code: CalendarErrorCode;
-  readonly zh: string;
-  readonly params: Record<string, unknown>;
-
-  constructor(code: CalendarErrorCode, options: CalendarErrorOptions) {
-    super(options.en, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.zh = options.zh;
-    this.params = options.params ?? {};
-  }
-
-  /** The message in the requested language. */
-  localized(lang: "zh-CN" | "en"): string {
-    return lang === "en" ? this.message : this.zh;
-  }
 }
 
 export function isCalendarError(error: unknown): error is CalendarError {
