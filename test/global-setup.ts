@@ -106,7 +106,8 @@ export async function startPostgres(): Promise<Started> {
   try {
     await runAs("postgres", join(bin, "initdb"), [
       // C.UTF-8, not C: pg_trgm needs a UTF-8 ctype to treat Chinese characters as word characters.
-      ...["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+      ...["-D", data, "-A", "trust", "-U", "postgres"],
+      ...["-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
     ]);
     let port = 0;
     // A free port can be taken between the probe and the bind: try a few.
