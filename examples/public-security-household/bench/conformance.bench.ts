@@ -4,14 +4,14 @@
  * run: as many signed `GET /health` calls, one after another, as the kit sent requests — the
  * protocol's own floor for that many round trips. Target: a run under 10 s.
  *
- *   pnpm --filter @govex/conformance bench          (BENCH_ROUNDS=3)
+ *   pnpm --filter @govex/example-public-security-household bench          (BENCH_ROUNDS=3)
  */
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createProviderClient } from "@govex/client";
-import { EXAMPLE_DIR, startExample } from "@govex/example-public-security-household";
-import { runConformance } from "../src/index.js";
+import { runConformance } from "@govex/conformance";
+import { EXAMPLE_DIR, startExample } from "../src/index.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
