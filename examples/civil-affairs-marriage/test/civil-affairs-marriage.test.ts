@@ -10,12 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isAdapterError, loadMapping } from "@govex/adapter";
 import { createSource } from "@govex/adapter-rest";
-import {
-  createProviderClient,
-  type GovexClient,
-  ProblemError,
-  type ProviderPaths,
-} from "@govex/client";
+import { type GovexClient, ProblemError, type ProviderPaths } from "@govex/client";
 import { checkResidentId, EthnicityCodes, isResidentId, lookupDivision } from "@govex/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { provideCommand } from "../../../packages/cli/src/commands/provide.js";
@@ -24,7 +19,6 @@ import {
   legacyData,
   MAX_PAGE_SIZE,
   type MarriageRow,
-  PROVIDER_KEY_ID,
   RECORD_COUNT,
   type RunningExample,
   startExample,
@@ -119,12 +113,8 @@ beforeAll(async () => {
   for (const file of ["provider.yaml", "mapping.yaml", "entry.json"])
     await copyFile(join(EXAMPLE_DIR, file), join(dir, file));
   example = await startExample({ port: 0, dir });
-  client = createProviderClient({
-    baseUrl: example.url,
-    signer: example.department.keys.exchangeSigner,
-    keys: new Map([[PROVIDER_KEY_ID, example.department.keys.providerVerifier]]),
-    retry: { retries: 0 }, // a withheld record answers 503: no retrying it here
-  });
+  // A withheld record answers 503: no retrying it here.
+  client = example.department.client({ retry: { retries: 0 } });
 });
 
 afterAll(async () => {
@@ -459,10 +449,8 @@ describe("the department", () => {
       "zh-CN",
       { signal: abort.signal, onListening: listening },
     );
-    const cli = createProviderClient({
+    const cli = example.department.client({
       baseUrl: await Promise.race([url, command.then((code) => `exited with ${code}`)]),
-      signer: example.department.keys.exchangeSigner,
-      keys: new Map([[PROVIDER_KEY_ID, example.department.keys.providerVerifier]]),
     });
     try {
       const { data } = await cli.request("get", "/describe");

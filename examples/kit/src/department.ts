@@ -10,6 +10,12 @@ import {
   type SourceFactory,
   startProvider,
 } from "@govex/adapter";
+import {
+  type ClientOptions,
+  createProviderClient,
+  type GovexClient,
+  type ProviderPaths,
+} from "@govex/client";
 import { type ConformanceResult, renderText, runConformance } from "@govex/conformance";
 import { type DemoKeys, ensureDemoKeys } from "./keys.js";
 
@@ -29,6 +35,11 @@ export interface RunningDepartment {
   keys: DemoKeys;
   /** Check the running provider with the conformance kit, as the exchange does at registration. */
   conformance(): Promise<ConformanceResult>;
+  /**
+   * A client of the provider signed as the exchange, checking the provider's responses — at the
+   * department's URL unless `baseUrl` says otherwise (another process on the same keys).
+   */
+  client(options?: Partial<Omit<ClientOptions, "signer" | "keys">>): GovexClient<ProviderPaths>;
   close(): Promise<void>;
 }
 
@@ -50,6 +61,13 @@ export async function startDepartment(options: DepartmentOptions): Promise<Runni
         baseUrl: provider.url,
         signer: keys.exchangeSigner,
         providerKeys: [keys.providerVerifier],
+      }),
+    client: (clientOptions = {}) =>
+      createProviderClient({
+        baseUrl: provider.url,
+        ...clientOptions,
+        signer: keys.exchangeSigner,
+        keys: new Map([[keys.providerVerifier.keyId, keys.providerVerifier]]),
       }),
     close: () => provider.close(),
   };

@@ -9,7 +9,6 @@
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createProviderClient } from "@govex/client";
 import { runConformance } from "@govex/conformance";
 import { EXAMPLE_DIR, startExample } from "../src/index.js";
 
@@ -24,11 +23,7 @@ await cp(EXAMPLE_DIR, dir, {
 const example = await startExample({ port: 0, dir });
 try {
   const keys = example.department.keys;
-  const client = createProviderClient({
-    baseUrl: example.url,
-    signer: keys.exchangeSigner,
-    keys: new Map([[keys.providerVerifier.keyId, keys.providerVerifier]]),
-  });
+  const client = example.department.client();
   // Warm-up: the first run in a process compiles the spec's schemas.
   await runConformance({
     baseUrl: example.url,

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { loadMapping } from "@govex/adapter";
-import { createProviderClient, ProblemError } from "@govex/client";
+import { ProblemError } from "@govex/client";
 import { EthnicityCodes, isResidentId } from "@govex/schemas";
 import { getValidator } from "@govex/validator";
 import pg from "pg";
@@ -25,7 +25,6 @@ import {
   HISTORY,
   type LegacyRow,
   legacyRows,
-  PROVIDER_KEY_ID,
   RESOURCE_CODE,
   type RunningExample,
   startExample,
@@ -144,12 +143,7 @@ describe.each(["PGlite", "PostgreSQL"] as const)("the department on %s", (backen
   let example: RunningExample;
   const env = () => ({ HUKOU_DATABASE_URL: databaseUrl });
   const client = (url = example.url) =>
-    createProviderClient({
-      baseUrl: url,
-      signer: example.department.keys.exchangeSigner,
-      keys: new Map([[PROVIDER_KEY_ID, example.department.keys.providerVerifier]]),
-      retry: { retries: 0 },
-    });
+    example.department.client({ baseUrl: url, retry: { retries: 0 } });
   const getRecord = (key: string, url?: string) =>
     client(url).request("get", "/resources/{prefix}/{suffix}/records/{key}", {
       params: { path: { ...PATH, key }, query: { purpose: PURPOSE } },
