@@ -12,6 +12,7 @@ import {
   type CompiledValue,
   changesShape,
   checkUrl,
+  compileChangesPlan,
   compileHeaders,
   compileSelector,
   compileValueTemplate,
@@ -248,16 +249,7 @@ export function compileSoapSource(config: unknown, context: SourceContext): Soap
     const path = `${p}/changes`;
     plan.changes = {
       call: call(ch, path, CHANGES_VARS),
-      plan: {
-        items: compileSelector(ch.items, `${path}/items`),
-        position: compileSelector(ch.position, `${path}/position`),
-        time: compileSelector(ch.time, `${path}/time`),
-        op: ch.op === undefined ? undefined : compileSelector(ch.op, `${path}/op`),
-        key: ch.key === undefined ? undefined : compileSelector(ch.key, `${path}/key`),
-        row: ch.row === undefined ? undefined : compileSelector(ch.row, `${path}/row`),
-        timeZone: ch.timeZone,
-        maxDepth: c.maxDepth,
-      },
+      plan: compileChangesPlan(ch, path, c.maxDepth),
     };
   }
   return plan;

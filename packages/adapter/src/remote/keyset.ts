@@ -26,6 +26,7 @@ import {
   asRows,
   checkAfterKey,
   compareKeys,
+  compileSelector,
   configError,
   type KeyOrder,
   keyOf,
@@ -513,6 +514,34 @@ export interface ChangesPlan {
   row?: Selector | undefined;
   timeZone: string;
   maxDepth: number;
+}
+
+/** Compile a source block's `changes` selections (`changesShape`) into a plan; `path` points at the block. */
+export function compileChangesPlan(
+  changes: {
+    items: string;
+    position: string;
+    time: string;
+    op?: string | undefined;
+    key?: string | undefined;
+    row?: string | undefined;
+    timeZone: string;
+  },
+  path: string,
+  maxDepth: number,
+): ChangesPlan {
+  const optional = (expression: string | undefined, name: string) =>
+    expression === undefined ? undefined : compileSelector(expression, `${path}/${name}`);
+  return {
+    items: compileSelector(changes.items, `${path}/items`),
+    position: compileSelector(changes.position, `${path}/position`),
+    time: compileSelector(changes.time, `${path}/time`),
+    op: optional(changes.op, "op"),
+    key: optional(changes.key, "key"),
+    row: optional(changes.row, "row"),
+    timeZone: changes.timeZone,
+    maxDepth,
+  };
 }
 
 /** One call of the service's changes operation, with "{position}" and "{limit}". */
