@@ -16,12 +16,20 @@ export { MAPPING_MAX_BYTES } from "./mapping/yaml-file.js";
 export * from "./memory-source.js";
 export * from "./provider.js";
 export * from "./provider-config.js";
+export { MAX_JSON_DEPTH, parseJsonBody } from "./server/body.js";
 export {
+  frameworkProblem,
+  internalProblem,
+  type Lang,
   PROBLEM_BASE,
   PROBLEM_TYPES,
+  type ProblemAnswer,
   type ProblemIssue,
   type ProblemSlug,
   type ProviderProblem,
+  problem,
+  signatureProblem,
 } from "./server/problems.js";
 export * from "./server/server.js";
+export { type IncomingRequest, signOutgoing, verifyIncoming } from "./server/signatures.js";
 export * from "./source.js";

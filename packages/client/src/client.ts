@@ -68,6 +68,10 @@ interface Prepared {
 }
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+/** `application/json` and `+json` types (RFC 6839 §3.1) — not NDJSON, which is read as text. */
+const JSON_MEDIA_TYPE = /^\s*application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+const isJsonMediaType = (contentType: string | undefined) =>
+  contentType !== undefined && JSON_MEDIA_TYPE.test(contentType);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -351,7 +355,7 @@ export class GovexClient<Paths extends object> {
     }
     let data: unknown;
     if (response.statusCode === 204 || text === "") data = undefined;
-    else if (contentType?.includes("json")) {
+    else if (isJsonMediaType(contentType)) {
       try {
         data = JSON.parse(text);
       } catch (cause) {

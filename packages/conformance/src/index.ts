@@ -13,4 +13,5 @@ export { renderText } from "./format/text.js";
 export * from "./keys.js";
 export * from "./report.js";
 export { KIT, runConformance, SPEC } from "./run-conformance.js";
+export type * from "./spec-types.js";
 export type * from "./types.js";

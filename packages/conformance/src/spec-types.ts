@@ -19,20 +19,25 @@ export interface SpecResponse {
   contentTypes: string[];
   /** The `$defs` name of the body's schema, when the response declares one. */
   schema?: string;
+  /** The declared response header names, lower-case (e.g. `retry-after`). */
+  headers?: string[];
 }
 
 export interface SpecOperation {
   operationId: string;
-  method: "get" | "post";
+  method: "get" | "post" | "put" | "delete" | "patch";
   /** The path template, e.g. `/resources/{prefix}/{suffix}/records/{key}`. */
   path: string;
   parameters: SpecParameter[];
   requestBody?: { required: boolean; contentTypes: string[]; schema?: string };
   /** By status code, e.g. `"200"`, `"404"`. */
   responses: Record<string, SpecResponse>;
+  /** The operation declares `security: []`: served without a signature. */
+  public?: true;
 }
 
-export interface ProviderSpecBundle {
+/** An OpenAPI document's operations and schemas, embedded in a package. */
+export interface SpecBundle {
   /** `info.version` of specs/provider v1. */
   version: string;
   /** The spec's path in the standards tree. */
@@ -41,3 +46,6 @@ export interface ProviderSpecBundle {
   schemas: Record<string, JsonSchema>;
   operations: Record<string, SpecOperation>;
 }
+
+/** The embedded specs/provider v1. */
+export type ProviderSpecBundle = SpecBundle;

@@ -53,6 +53,8 @@ export const PROBLEM_TYPES = {
     "zh-CN": "提供方系统不可用",
     en: "Provider unavailable",
   },
+  "provider-error": { status: 502, "zh-CN": "提供方应答无效", en: "Bad answer from the provider" },
+  "provider-timeout": { status: 504, "zh-CN": "提供方应答超时", en: "Provider timed out" },
   unavailable: { status: 503, "zh-CN": "节点暂不可用", en: "Node unavailable" },
   internal: { status: 500, "zh-CN": "节点内部错误", en: "Internal error" },
 } as const;

@@ -226,6 +226,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/members/{memberCode}/systems/{systemCode}/conformance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 成员单位统一社会信用代码 (the member's USCC)
+                 * @example 11370000MB1234562A
+                 */
+                memberCode: components["parameters"]["MemberCode"];
+                /** @description 信息系统代码 (system code) */
+                systemCode: components["parameters"]["SystemCode"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 提交一致性测试报告，启用系统的服务
+         * @description 成员单位提交由本单位登记的密钥签名的一致性测试报告(govex 一致性测试工具生成)。节点核对签名、报告所测的
+         *     提供方接口地址与系统登记的一致、必测项全部通过且报告未过期，再读取提供方的 describe,为报告覆盖的每个资源
+         *     登记并启用服务。之前未启用的服务不转发任何数据访问。
+         *     The member submits a conformance report signed with one of its registered keys. The node
+         *     checks the signature, that the report is about the system's provider base URL, that every
+         *     required check passed and that it is fresh; then it reads the provider's describe and
+         *     registers an active service for each resource the report covers. Data access is proxied to
+         *     active services only.
+         */
+        post: operations["submitConformanceReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/members/{memberCode}/systems/{systemCode}/services/{serviceCode}/openapi": {
         parameters: {
             query?: never;
@@ -932,7 +967,7 @@ export interface components {
          * @description 错误类型登记表 (the problem type registry); 标题见 x-enum-labels
          * @enum {string}
          */
-        ProblemType: "https://govex.dev/problems/bad-request" | "https://govex.dev/problems/validation-failed" | "https://govex.dev/problems/idempotency-key-missing" | "https://govex.dev/problems/idempotency-key-reused" | "https://govex.dev/problems/idempotency-in-flight" | "https://govex.dev/problems/signature-missing" | "https://govex.dev/problems/signature-invalid" | "https://govex.dev/problems/signature-expired" | "https://govex.dev/problems/signature-replayed" | "https://govex.dev/problems/content-digest-mismatch" | "https://govex.dev/problems/unknown-key" | "https://govex.dev/problems/forbidden" | "https://govex.dev/problems/share-request-required" | "https://govex.dev/problems/not-shared" | "https://govex.dev/problems/not-found" | "https://govex.dev/problems/conflict" | "https://govex.dev/problems/precondition-failed" | "https://govex.dev/problems/payload-too-large" | "https://govex.dev/problems/unsupported-media-type" | "https://govex.dev/problems/rate-limited" | "https://govex.dev/problems/provider-unavailable" | "https://govex.dev/problems/unavailable" | "https://govex.dev/problems/internal";
+        ProblemType: "https://govex.dev/problems/bad-request" | "https://govex.dev/problems/validation-failed" | "https://govex.dev/problems/idempotency-key-missing" | "https://govex.dev/problems/idempotency-key-reused" | "https://govex.dev/problems/idempotency-in-flight" | "https://govex.dev/problems/signature-missing" | "https://govex.dev/problems/signature-invalid" | "https://govex.dev/problems/signature-expired" | "https://govex.dev/problems/signature-replayed" | "https://govex.dev/problems/content-digest-mismatch" | "https://govex.dev/problems/unknown-key" | "https://govex.dev/problems/forbidden" | "https://govex.dev/problems/share-request-required" | "https://govex.dev/problems/not-shared" | "https://govex.dev/problems/not-found" | "https://govex.dev/problems/conflict" | "https://govex.dev/problems/precondition-failed" | "https://govex.dev/problems/payload-too-large" | "https://govex.dev/problems/unsupported-media-type" | "https://govex.dev/problems/rate-limited" | "https://govex.dev/problems/provider-unavailable" | "https://govex.dev/problems/provider-error" | "https://govex.dev/problems/provider-timeout" | "https://govex.dev/problems/unavailable" | "https://govex.dev/problems/internal";
         /** @description 错误详情 (problem details, RFC 9457 §3) */
         Problem: {
             type: components["schemas"]["ProblemType"];
@@ -1008,6 +1043,11 @@ export interface components {
             path: components["schemas"]["ServicePath"];
             resourceCode: components["schemas"]["resourceCode"];
             operations?: ("query" | "get" | "verify" | "changes")[];
+            /**
+             * @description 启用状态;提交有效的一致性测试报告后启用 (active once a valid conformance report was accepted)
+             * @enum {string}
+             */
+            readonly status?: "pending" | "active" | "suspended";
         };
         MemberPage: {
             items: components["schemas"]["Member"][];
@@ -2221,6 +2261,24 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description 提供方系统不可达或应答无效(连接失败、签名无效、不合规范) (the provider is unreachable or answered invalidly) */
+        BadGateway: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 提供方系统未在时限内应答 (the provider did not answer in time) */
+        GatewayTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description 节点内部错误 (internal error) */
         InternalError: {
             headers: {
@@ -2647,6 +2705,92 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    submitConformanceReport: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description 幂等键，每个非安全请求必带;同一键只执行一次 (required on every non-safe request)
+                 * @example 4f1c6a4e-2d0e-4d7e-9a51-2f0c4e2c8b11
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description 成员单位统一社会信用代码 (the member's USCC)
+                 * @example 11370000MB1234562A
+                 */
+                memberCode: components["parameters"]["MemberCode"];
+                /** @description 信息系统代码 (system code) */
+                systemCode: components["parameters"]["SystemCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "https://govex.dev/conformance/report/v1";
+                    provider: {
+                        url: string;
+                        system?: string;
+                        resources: string[];
+                    };
+                    spec: {
+                        id: string;
+                        version: string;
+                    };
+                    kit: {
+                        name: string;
+                        version: string;
+                    };
+                    checks: {
+                        id: string;
+                        status: string;
+                    }[];
+                    summary: {
+                        total: number;
+                        passed: number;
+                        failed: number;
+                        skipped: number;
+                        ok: boolean;
+                    };
+                    signature: {
+                        /** @enum {string} */
+                        algorithm: "ed25519" | "sm2-sm3";
+                        keyId: string;
+                        /** @enum {string} */
+                        digestAlgorithm: "sha-256" | "sm3";
+                        digest: string;
+                        value: string;
+                    };
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description 已启用的服务 (the active services) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Service"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
     getServiceOpenApi: {
         parameters: {
             query?: never;
@@ -2924,6 +3068,7 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogRecordPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
         };
@@ -3154,7 +3299,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            502: components["responses"]["BadGateway"];
             503: components["responses"]["Unavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     getRecord: {
@@ -3197,10 +3344,13 @@ export interface operations {
                     "application/json": components["schemas"]["Record"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            502: components["responses"]["BadGateway"];
             503: components["responses"]["Unavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     verifyRecord: {
@@ -3256,7 +3406,9 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
+            502: components["responses"]["BadGateway"];
             503: components["responses"]["Unavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     pushBatch: {
@@ -3383,9 +3535,12 @@ export interface operations {
                     "application/x-ndjson": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     listSubscriptions: {
@@ -3534,6 +3689,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
         };

@@ -2,7 +2,7 @@
 import type { ProviderSpecBundle } from "../spec-types.js";
 
 export const PROVIDER_SPEC: ProviderSpecBundle = {
-  "version": "1.1.0",
+  "version": "1.2.0",
   "spec": "specs/provider/v1",
   "schemas": {
     "Change": {
@@ -195,6 +195,8 @@ export const PROVIDER_SPEC: ProviderSpecBundle = {
         "https://govex.dev/problems/unsupported-media-type",
         "https://govex.dev/problems/rate-limited",
         "https://govex.dev/problems/provider-unavailable",
+        "https://govex.dev/problems/provider-error",
+        "https://govex.dev/problems/provider-timeout",
         "https://govex.dev/problems/unavailable",
         "https://govex.dev/problems/internal"
       ],
@@ -303,6 +305,16 @@ export const PROVIDER_SPEC: ProviderSpecBundle = {
           "zh-CN": "提供方系统不可用",
           "en": "Provider unavailable",
           "status": 503
+        },
+        "https://govex.dev/problems/provider-error": {
+          "zh-CN": "提供方应答无效",
+          "en": "Bad answer from the provider",
+          "status": 502
+        },
+        "https://govex.dev/problems/provider-timeout": {
+          "zh-CN": "提供方应答超时",
+          "en": "Provider timed out",
+          "status": 504
         },
         "https://govex.dev/problems/unavailable": {
           "zh-CN": "节点暂不可用",
@@ -466,7 +478,10 @@ export const PROVIDER_SPEC: ProviderSpecBundle = {
           "contentTypes": [
             "application/problem+json"
           ],
-          "schema": "Problem"
+          "schema": "Problem",
+          "headers": [
+            "retry-after"
+          ]
         },
         "500": {
           "contentTypes": [
@@ -478,7 +493,10 @@ export const PROVIDER_SPEC: ProviderSpecBundle = {
           "contentTypes": [
             "application/problem+json"
           ],
-          "schema": "Problem"
+          "schema": "Problem",
+          "headers": [
+            "retry-after"
+          ]
         }
       }
     },
@@ -606,7 +624,10 @@ export const PROVIDER_SPEC: ProviderSpecBundle = {
           "contentTypes": [
             "application/problem+json"
           ],
-          "schema": "Problem"
+          "schema": "Problem",
+          "headers": [
+            "retry-after"
+          ]
         }
       }
     },
@@ -698,7 +719,10 @@ export const PROVIDER_SPEC: ProviderSpecBundle = {
           "contentTypes": [
             "application/problem+json"
           ],
-          "schema": "Problem"
+          "schema": "Problem",
+          "headers": [
+            "retry-after"
+          ]
         }
       }
     },
@@ -802,7 +826,10 @@ export const PROVIDER_SPEC: ProviderSpecBundle = {
           "contentTypes": [
             "application/problem+json"
           ],
-          "schema": "Problem"
+          "schema": "Problem",
+          "headers": [
+            "retry-after"
+          ]
         }
       },
       "requestBody": {
@@ -892,7 +919,10 @@ export const PROVIDER_SPEC: ProviderSpecBundle = {
           "contentTypes": [
             "application/problem+json"
           ],
-          "schema": "Problem"
+          "schema": "Problem",
+          "headers": [
+            "retry-after"
+          ]
         }
       }
     }

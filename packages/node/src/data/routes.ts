@@ -1,0 +1,283 @@
+/**
+ * Data access through the exchange (数据访问): query, get by key, verify (核验) and export,
+ * proxied to the provider's specs/provider v1 API over both signed hops. Every read passes the
+ * access rules of its resource's 共享类型 (国办发〔2017〕39号, 国发〔2016〕51号) — fields limited to
+ * the grant and masked by grade unless the grant allows clear text — and every access, refused
+ * or served, becomes an audit leaf before the answer leaves.
+ */
+import type { MaskRule } from "@govex/security";
+import {
+  type AccessAllowed,
+  type AccessDecision,
+  applyAccess,
+  decideAccess,
+  type ResourceAccess,
+  type ShareType,
+} from "../access/index.js";
+import { todayInChina } from "../calendar/index.js";
+import type {
+  AuditFacts,
+  NodeServices,
+  OperationHandlers,
+  OperationRequest,
+} from "../server/operation.js";
+import { callerOf } from "../server/operation.js";
+import { NodeProblem, notFound } from "../server/problem.js";
+import type { ProviderTarget } from "../server/provider-gateway.js";
+import { loadGrant } from "../sharing/index.js";
+
+interface ResourceRow extends Record<string, unknown> {
+  resource_code: string;
+  provider_code: string;
+  share_type: ShareType;
+  status: "published" | "withdrawn";
+  entry: { items?: { code: string }[] };
+  record_schema: { properties?: Record<string, { "x-govex-mask"?: MaskRule }> } | null;
+  provider_base_url: string | null;
+}
+
+const RESOURCE_SQL = `select c.resource_code, c.provider_code, c.share_type, c.status, c.entry,
+    s.record_schema, y.provider_base_url
+  from catalog_resources c
+  left join services s on s.resource_code = c.resource_code and s.member_code = c.provider_code
+    and s.status = 'active'
+  left join systems y on y.member_code = s.member_code and y.code = s.system_code
+  where c.resource_code = $1
+  order by s.activated_at desc nulls last
+  limit 1`;
+
+/** Most records one export answers with (the streaming export comes with bulk exchange). */
+export const EXPORT_MAX_RECORDS = 100_000;
+
+interface Resolved {
+  resource: ResourceAccess;
+  target: ProviderTarget;
+}
+
+/** The resource, its access facts and the provider serving it. */
+async function resolve(node: NodeServices, request: OperationRequest): Promise<Resolved> {
+  const code = `${request.path.prefix}/${request.path.suffix}`;
+  const row = (await node.db.query<ResourceRow>(RESOURCE_SQL, [code])).rows[0];
+  if (!row) throw notFound({ zh: `信息资源 ${code} `, en: `Resource ${code}` });
+  const masks: Record<string, MaskRule> = {};
+  for (const [field, schema] of Object.entries(row.record_schema?.properties ?? {})) {
+    const mask = schema["x-govex-mask"];
+    if (mask) masks[field] = mask;
+  }
+  const resource: ResourceAccess = {
+    resourceCode: row.resource_code,
+    providerCode: row.provider_code,
+    shareType: row.share_type,
+    status: row.status,
+    fields: (row.entry.items ?? []).map((item) => item.code),
+    masks,
+  };
+  return {
+    resource,
+    target: { baseUrl: row.provider_base_url ?? "", member: row.provider_code },
+  };
+}
+
+/** Decide, or throw the refusal; the audit leaf names what was asked either way. */
+async function authorize(
+  node: NodeServices,
+  request: OperationRequest,
+  facts: AuditFacts,
+  resolved: Resolved,
+  kind: "read" | "verify",
+  requestedFields: readonly string[] | undefined,
+): Promise<AccessAllowed> {
+  const caller = callerOf(request);
+  const shareRequestId = request.header["govex-share-request"];
+  const purpose = request.query.purpose as string;
+  Object.assign(facts, {
+    provider: resolved.resource.providerCode,
+    resourceCode: resolved.resource.resourceCode,
+    purpose,
+    ...(shareRequestId === undefined ? {} : { shareRequestId }),
+  });
+  const grant = shareRequestId === undefined ? undefined : await loadGrant(node.db, shareRequestId);
+  const decision: AccessDecision = decideAccess({
+    resource: resolved.resource,
+    caller: caller.member,
+    ...(shareRequestId === undefined ? {} : { shareRequestId }),
+    ...(grant === undefined ? {} : { grant }),
+    ...(requestedFields === undefined ? {} : { requestedFields }),
+    today: todayInChina(node.clock),
+    kind,
+  });
+  if (!decision.allowed) {
+    const slug =
+      decision.code === "not_shared"
+        ? "not-shared"
+        : decision.code === "share_request_required"
+          ? "share-request-required"
+          : decision.status === 404
+            ? "not-found"
+            : "forbidden";
+    throw new NodeProblem(slug, { code: decision.code, zh: decision.zh, en: decision.en });
+  }
+  facts.fields = decision.fields;
+  if (!resolved.target.baseUrl)
+    throw new NodeProblem("provider-unavailable", {
+      code: "service_inactive",
+      zh: "该资源的提供方服务尚未启用(未提交有效的一致性测试报告)。请联系提供方。",
+      en: "The resource's provider service is not active (no valid conformance report yet): contact the provider.",
+      retryAfter: 60,
+    });
+  return decision;
+}
+
+/** Headers the provider needs for its own records (specs/provider v1: purpose, share request). */
+function forwarded(request: OperationRequest, facts: AuditFacts) {
+  return {
+    headers: {
+      "x-request-id": request.requestId,
+      ...(facts.shareRequestId === undefined
+        ? {}
+        : { "govex-share-request": facts.shareRequestId }),
+    },
+    signal: request.signal,
+  };
+}
+
+export const dataHandlers: OperationHandlers = {
+  async queryRecords(request, node, facts) {
+    const resolved = await resolve(node, request);
+    const filter = (request.query.filter as Record<string, string> | undefined) ?? {};
+    const asked = request.query.fields as string[] | undefined;
+    // A filter on a field the caller may not read would disclose it: filter fields count as asked.
+    const decision = await authorize(node, request, facts, resolved, "read", asked);
+    const hidden = Object.keys(filter).filter((f) => !decision.fields.includes(f));
+    if (hidden.length > 0)
+      throw new NodeProblem("forbidden", {
+        code: "field_not_granted",
+        zh: `不能按未授权的字段过滤: ${hidden.join("、")}。`,
+        en: `You cannot filter on fields you were not granted: ${hidden.join(", ")}.`,
+      });
+    const page = await node.providers.call(resolved.target, async (client) => {
+      const { data } = await client.request("get", "/resources/{prefix}/{suffix}/records", {
+        params: {
+          path: { prefix: request.path.prefix as string, suffix: request.path.suffix as string },
+          query: {
+            purpose: facts.purpose as string,
+            fields: decision.fields,
+            ...(Object.keys(filter).length > 0 ? { filter } : {}),
+            ...(request.query.cursor === undefined
+              ? {}
+              : { cursor: request.query.cursor as string }),
+            limit: (request.query.limit as number | undefined) ?? 50,
+          },
+        },
+        ...forwarded(request, facts),
+      });
+      return data as { items: Record<string, unknown>[]; nextCursor?: string };
+    });
+    return {
+      status: 200,
+      body: {
+        items: page.items.map((record) => applyAccess(record, decision)),
+        ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+        masked: decision.masked,
+      },
+    };
+  },
+
+  async getRecord(request, node, facts) {
+    const resolved = await resolve(node, request);
+    const decision = await authorize(node, request, facts, resolved, "read", undefined);
+    const record = await node.providers.call(resolved.target, async (client) => {
+      const { data } = await client.request("get", "/resources/{prefix}/{suffix}/records/{key}", {
+        params: {
+          path: {
+            prefix: request.path.prefix as string,
+            suffix: request.path.suffix as string,
+            key: request.path.key as string,
+          },
+          query: { purpose: facts.purpose as string },
+        },
+        ...forwarded(request, facts),
+      });
+      return data as Record<string, unknown>;
+    });
+    return { status: 200, body: applyAccess(record, decision) };
+  },
+
+  async verifyRecord(request, node, facts) {
+    const resolved = await resolve(node, request);
+    const input = request.body as {
+      key: string;
+      values: Record<string, string | number | boolean>;
+    };
+    await authorize(node, request, facts, resolved, "verify", Object.keys(input.values));
+    const result = await node.providers.call(resolved.target, async (client) => {
+      const { data } = await client.request("post", "/resources/{prefix}/{suffix}/verify", {
+        params: {
+          path: { prefix: request.path.prefix as string, suffix: request.path.suffix as string },
+          query: { purpose: facts.purpose as string },
+        },
+        body: input,
+        ...forwarded(request, facts),
+      });
+      return data;
+    });
+    return { status: 200, body: result };
+  },
+
+  async pullBatch(request, node, facts) {
+    const resolved = await resolve(node, request);
+    const decision = await authorize(node, request, facts, resolved, "read", undefined);
+    const since = request.query.since as string | undefined;
+    const lines: string[] = [];
+    await node.providers.call(resolved.target, async (client) => {
+      let cursor: string | undefined = since;
+      const path = { prefix: request.path.prefix as string, suffix: request.path.suffix as string };
+      for (;;) {
+        if (since !== undefined) {
+          // Changes after the cursor (specs/provider v1 changesSince): the upserted records.
+          const { data } = await client.request("get", "/resources/{prefix}/{suffix}/changes", {
+            params: { path, query: { cursor: cursor as string, limit: 1000 } },
+            ...forwarded(request, facts),
+          });
+          const changes = data as {
+            items: { key: string; op: string; record?: Record<string, unknown> }[];
+            nextCursor: string;
+          };
+          for (const change of changes.items)
+            if (change.record) lines.push(JSON.stringify(applyAccess(change.record, decision)));
+          if (changes.items.length === 0 || changes.nextCursor === cursor) break;
+          cursor = changes.nextCursor;
+        } else {
+          const { data } = await client.request("get", "/resources/{prefix}/{suffix}/records", {
+            params: {
+              path,
+              query: {
+                purpose: facts.purpose as string,
+                fields: decision.fields,
+                limit: 1000,
+                ...(cursor === undefined ? {} : { cursor }),
+              },
+            },
+            ...forwarded(request, facts),
+          });
+          const page = data as { items: Record<string, unknown>[]; nextCursor?: string };
+          for (const record of page.items)
+            lines.push(JSON.stringify(applyAccess(record, decision)));
+          if (page.nextCursor === undefined) break;
+          cursor = page.nextCursor;
+        }
+        if (lines.length > EXPORT_MAX_RECORDS)
+          throw new NodeProblem("forbidden", {
+            code: "export_too_large",
+            zh: `导出超过 ${EXPORT_MAX_RECORDS} 条。请按条件分批查询。`,
+            en: `The export exceeds ${EXPORT_MAX_RECORDS} records: query in parts instead.`,
+          });
+      }
+    });
+    return {
+      status: 200,
+      raw: lines.length === 0 ? "" : `${lines.join("\n")}\n`,
+      contentType: "application/x-ndjson; charset=utf-8",
+    };
+  },
+};

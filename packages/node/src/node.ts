@@ -1,0 +1,211 @@
+/**
+ * `startExchangeNode`: the reference exchange node (共享交换平台 of 国办发〔2017〕39号) — its
+ * database (embedded PGlite or PostgreSQL, migrated), the operator member, the HTTP server of
+ * specs/exchange v1, the provider gateway and the audit log with signed checkpoints.
+ * @module
+ */
+import { createPrivateKey } from "node:crypto";
+import {
+  createSigner,
+  ed25519NoteSigner,
+  type NoteSigner,
+  type Signer,
+  sm2NoteSigner,
+} from "@govex/security";
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from "fastify";
+import { Registry } from "prom-client";
+import { auditTreeSize, createAuditLog, currentAuditCheckpoint } from "./audit/index.js";
+import { auditHandlers } from "./audit/routes.js";
+import { bulkHandlers } from "./bulk/index.js";
+import { type Clock, systemClock } from "./calendar/index.js";
+import { catalogHandlers } from "./catalog/index.js";
+import { censusHandlers } from "./census/index.js";
+import { dataHandlers } from "./data/routes.js";
+import { eventHandlers } from "./events/index.js";
+import { createKeyRegistry } from "./registry/keys.js";
+import { registryHandlers } from "./registry/routes.js";
+import { createExchangeServer, listeningUrl } from "./server/app.js";
+import { healthHandlers } from "./server/health.js";
+import { createNodeMetrics } from "./server/metrics.js";
+import type { NodeServices, OperationHandlers } from "./server/operation.js";
+import type { Lang } from "./server/problem.js";
+import { createProviderGateway } from "./server/provider-gateway.js";
+import { EXCHANGE_SPEC } from "./server/spec.js";
+import { sharingHandlers } from "./sharing/index.js";
+import {
+  createIdempotencyStore,
+  createNonceStore,
+  type OpenStoreOptions,
+  openStore,
+  type Store,
+} from "./store/index.js";
+
+/** A member's public key as registered (specs/exchange v1 PublicKey). */
+export interface MemberKeyInput {
+  keyId: string;
+  algorithm: "ed25519" | "ecdsa-p256-sha256" | "sm2-sm3";
+  /** PEM (SPKI), or hex 04‖x‖y for sm2-sm3. */
+  publicKey: string;
+}
+
+export interface ExchangeNodeOptions {
+  /** The database: an open store, or where to open one (default: PGlite in memory). */
+  store?: Store | OpenStoreOptions;
+  /** The node's own key: signs every response, every provider call and the audit checkpoints. */
+  key: { keyId: string; algorithm: "ed25519" | "sm2-sm3"; privateKey: string };
+  /** The operator member (运营方), registered at start with its keys. */
+  operator: {
+    code: string;
+    name: string;
+    memberClass?: "GOV" | "PUB" | "COM";
+    divisionCode?: string;
+    keys: MemberKeyInput[];
+  };
+  /** The X-Road-style instance of service paths, e.g. "CN-370000" (default "CN"). */
+  instance?: string;
+  /** The audit log's name in its checkpoints (default "govex.local/audit"). */
+  auditOrigin?: string;
+  clock?: Clock;
+  lang?: Lang;
+  /** Milliseconds a provider call may take (default 10 000). */
+  providerTimeoutMs?: number;
+  logger?: FastifyServerOptions["logger"];
+  loggerInstance?: FastifyBaseLogger;
+  /** `scheme://host[:port]` callers address, behind a TLS-terminating proxy. */
+  publicOrigin?: string;
+}
+
+export interface ExchangeNode {
+  app: FastifyInstance;
+  store: Store;
+  services: NodeServices;
+  registry: Registry;
+  /** Start listening; resolves with the base URL (…/v1). */
+  listen(options?: { port?: number; host?: string }): Promise<string>;
+  /** Stop serving, flush the audit log, close the database (when the node opened it). */
+  close(): Promise<void>;
+}
+
+const VERSION = "0.1.0";
+
+function noteSigner(origin: string, key: ExchangeNodeOptions["key"]): NoteSigner {
+  return key.algorithm === "sm2-sm3"
+    ? sm2NoteSigner(origin, key.privateKey)
+    : ed25519NoteSigner(origin, createPrivateKey(key.privateKey));
+}
+
+/**
+ * Open (or take) the database, register the operator, and build the server. Call `listen` to
+ * serve.
+ *
+ * @example
+ * const node = await createExchangeNode({
+ *   store: { dataDir: ".govex/node" },
+ *   key: { keyId: "exchange-2026", algorithm: "ed25519", privateKey: pem },
+ *   operator: { code: "11370000MB0000027R", name: "山东省大数据局", keys: [operatorKey] },
+ * });
+ * console.log(await node.listen({ port: 8700 }));
+ */
+export async function createExchangeNode(options: ExchangeNodeOptions): Promise<ExchangeNode> {
+  const ownsStore = !(options.store && "query" in options.store);
+  const store: Store =
+    options.store && "query" in options.store
+      ? options.store
+      : await openStore(options.store ?? {});
+  try {
+    const clock = options.clock ?? systemClock;
+    const signer: Signer = createSigner({
+      keyId: options.key.keyId,
+      algorithm: options.key.algorithm,
+      key: options.key.privateKey,
+    });
+    const origin = options.auditOrigin ?? "govex.local/audit";
+    const signing = { origin, signers: [noteSigner(origin, options.key)] };
+    await registerOperator(store, options.operator);
+    const keys = createKeyRegistry(store, clock);
+    const registry = new Registry();
+    const providers = createProviderGateway({
+      signer,
+      providerKeys: (member) => keys.memberResolver(member),
+      ...(options.providerTimeoutMs === undefined ? {} : { timeoutMs: options.providerTimeoutMs }),
+    });
+    const services: NodeServices = {
+      db: store,
+      clock,
+      audit: createAuditLog(store, { now: () => clock.now() }),
+      signer,
+      providers,
+      operator: options.operator.code,
+      version: `${VERSION} (specs/exchange ${EXCHANGE_SPEC.version})`,
+      auditOrigin: origin,
+      async checkpoint() {
+        await services.audit.flush();
+        const stored = await currentAuditCheckpoint(store, signing);
+        return { note: stored.note, size: stored.size };
+      },
+    };
+    const handlers: OperationHandlers = {
+      ...healthHandlers(registry),
+      ...registryHandlers({ instance: options.instance ?? "CN" }),
+      ...catalogHandlers,
+      ...sharingHandlers,
+      ...dataHandlers,
+      ...auditHandlers,
+      ...censusHandlers,
+      ...eventHandlers,
+      ...bulkHandlers,
+    };
+    const app = createExchangeServer({
+      services,
+      handlers,
+      keys,
+      nonces: createNonceStore(store),
+      idempotency: createIdempotencyStore(store),
+      metrics: createNodeMetrics(registry, () => auditTreeSize(store)),
+      registry,
+      ...(options.lang === undefined ? {} : { lang: options.lang }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+      ...(options.loggerInstance === undefined ? {} : { loggerInstance: options.loggerInstance }),
+      ...(options.publicOrigin === undefined ? {} : { publicOrigin: options.publicOrigin }),
+    });
+    return {
+      app,
+      store,
+      services,
+      registry,
+      async listen(listenOptions = {}) {
+        await app.listen({
+          port: listenOptions.port ?? 0,
+          host: listenOptions.host ?? "127.0.0.1",
+        });
+        return listeningUrl(app);
+      },
+      async close() {
+        await app.close();
+        await services.audit.flush();
+        await providers.close();
+        if (ownsStore) await store.close();
+      },
+    };
+  } catch (error) {
+    if (ownsStore) await store.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** The operator member and its keys, registered (or kept) at start. */
+async function registerOperator(store: Store, operator: ExchangeNodeOptions["operator"]) {
+  await store.transaction(async (tx) => {
+    await tx.query(
+      `insert into members (code, name, member_class, division_code) values ($1, $2, $3, $4)
+       on conflict (code) do nothing`,
+      [operator.code, operator.name, operator.memberClass ?? "GOV", operator.divisionCode ?? null],
+    );
+    for (const key of operator.keys)
+      await tx.query(
+        `insert into member_keys (key_id, member_code, algorithm, public_key) values ($1, $2, $3, $4)
+         on conflict (key_id) do nothing`,
+        [key.keyId, operator.code, key.algorithm, key.publicKey],
+      );
+  });
+}

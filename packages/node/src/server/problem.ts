@@ -1,0 +1,76 @@
+/**
+ * Errors a handler answers with: RFC 9457 problem details of a type in the specs/exchange v1
+ * registry, with a precise snake_case code and the detail in zh-CN and English.
+ */
+import { type ProblemIssue, type ProblemSlug, type ProviderProblem, problem } from "@govex/adapter";
+import { GovexNodeError } from "../errors.js";
+
+export type { ProblemIssue, ProblemSlug };
+export type Lang = "zh-CN" | "en";
+
+/** Thrown by a handler: the node answers with the problem, signed, and logs nothing more. */
+export class NodeProblem extends GovexNodeError {
+  override readonly name = "NodeProblem";
+  readonly slug: ProblemSlug;
+  readonly errors: ProblemIssue[] | undefined;
+  /** Seconds for Retry-After (503). */
+  readonly retryAfter: number | undefined;
+
+  constructor(
+    slug: ProblemSlug,
+    options: {
+      code?: string;
+      zh: string;
+      en: string;
+      errors?: ProblemIssue[];
+      retryAfter?: number;
+      params?: Record<string, unknown>;
+      cause?: unknown;
+    },
+  ) {
+    super(options.code ?? slug.replaceAll("-", "_"), options);
+    this.slug = slug;
+    this.errors = options.errors;
+    this.retryAfter = options.retryAfter;
+  }
+
+  /** The problem document in a language. */
+  toProblem(lang: Lang, instance?: string): ProviderProblem {
+    return problem(this.slug, {
+      code: this.code,
+      detail: this.localized(lang),
+      ...(instance === undefined ? {} : { instance }),
+      ...(this.errors === undefined ? {} : { errors: this.errors }),
+    });
+  }
+}
+
+export const isNodeProblem = (error: unknown): error is NodeProblem => error instanceof NodeProblem;
+
+/** 404 for an object that does not exist (or that the caller may not know exists). */
+export function notFound(what: { zh: string; en: string }): NodeProblem {
+  return new NodeProblem("not-found", {
+    zh: `${what.zh}不存在。请核对标识。`,
+    en: `${what.en} does not exist: check the identifier.`,
+  });
+}
+
+/** 403: the caller's member may not do this. */
+export function forbidden(zh: string, en: string, code = "forbidden"): NodeProblem {
+  return new NodeProblem("forbidden", { code, zh, en });
+}
+
+/** 409: the object is in a state that does not allow this. */
+export function conflict(zh: string, en: string, code = "conflict"): NodeProblem {
+  return new NodeProblem("conflict", { code, zh, en });
+}
+
+/** 422 validation_failed with located issues. */
+export function invalid(
+  zh: string,
+  en: string,
+  errors: ProblemIssue[],
+  code = "validation_failed",
+) {
+  return new NodeProblem("validation-failed", { code, zh, en, errors });
+}
