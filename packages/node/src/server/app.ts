@@ -459,7 +459,8 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
       const answer: ProblemAnswer = isNodeProblem(error)
         ? nodeProblemAnswer(error, lang)
         : { problem: internalProblem(lang), logError: error };
-      if (audited && answer.problem.status < 500)
+      // Refused and failed accesses are audited too, with their outcome.
+      if (audited)
         await audit(operation, caller as Caller, request, answer.problem.status, facts).catch(
           (auditError: unknown) => request.log.error({ err: auditError }, "audit append failed"),
         );
