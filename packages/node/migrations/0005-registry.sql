@@ -44,6 +44,10 @@ create table services (
   resource_code text not null,
   operations text[] not null default '{}',
   status text not null default 'pending' check (status in ('pending', 'active', 'suspended')),
+  -- The resource's record schema from the provider's describe (masking: `x-govex-mask`).
+  record_schema jsonb,
+  -- The provider's catalog entry from its describe, to check a published entry against.
+  described_entry jsonb,
   conformance_report jsonb,
   activated_at timestamptz,
   primary key (member_code, system_code, code),

@@ -1101,6 +1101,10 @@ export interface components {
             decision?: components["schemas"]["ShareDecision"];
             /** Format: date-time */
             decidedAt?: string;
+            /** @description 待答复且已过答复期限 (pending past its answer deadline) */
+            readonly overdue?: boolean;
+            /** @description 期限所涉年份尚无国务院放假安排，按周一至周五推算 (no State Council holiday notice for the year yet; Monday to Friday assumed) */
+            readonly answerDeadlineEstimated?: boolean;
         };
         /** @description 批准或拒绝 (approve or refuse) */
         ShareDecision: components["schemas"]["ShareApproval"] | components["schemas"]["ShareRefusal"];
@@ -3080,6 +3084,8 @@ export interface operations {
                 role?: "requester" | "provider";
                 /** @description 申请状态 (status) */
                 status?: components["schemas"]["ShareRequestStatus"];
+                /** @description 只列出逾期(true)或未逾期(false)的申请 (only overdue, or only not overdue, requests) */
+                overdue?: boolean;
                 /** @description 上一页响应中的 nextCursor (the previous page's nextCursor) */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description 每页条数 (page size) */

@@ -908,6 +908,16 @@ export const EXCHANGE_SPEC: SpecBundle = {
         "decidedAt": {
           "type": "string",
           "format": "date-time"
+        },
+        "overdue": {
+          "type": "boolean",
+          "readOnly": true,
+          "description": "待答复且已过答复期限 (pending past its answer deadline)"
+        },
+        "answerDeadlineEstimated": {
+          "type": "boolean",
+          "readOnly": true,
+          "description": "期限所涉年份尚无国务院放假安排，按周一至周五推算 (no State Council holiday notice for the year yet; Monday to Friday assumed)"
         }
       }
     },
@@ -2664,6 +2674,14 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "required": false,
           "schema": {
             "$ref": "#/$defs/ShareRequestStatus"
+          }
+        },
+        {
+          "name": "overdue",
+          "in": "query",
+          "required": false,
+          "schema": {
+            "type": "boolean"
           }
         },
         {

@@ -93,7 +93,8 @@ const DEEP = /^([^[\]]+)\[([^[\]]*)\]$/;
 
 /**
  * Collect an operation's parameters from a request as the spec types them: integers are
- * numbers when they look like one (else left as text for the validator to refuse), arrays from
+ * numbers and booleans `true`/`false` when they look like one (else left as text for the
+ * validator to refuse), arrays from
  * repeated or comma-separated values, objects from `name[key]=value`. Unknown query names are
  * ignored, as most APIs do; an own property named `__proto__` can never be set.
  */
@@ -134,7 +135,10 @@ export function collectParameters(
       if (values.length === 0) continue;
       if (type === "array")
         out.query[p.name] = values.flatMap((v) => v.split(",")).filter((v) => v !== "");
-      else if (type === "integer" || type === "number") {
+      else if (type === "boolean") {
+        const text = values[0] as string;
+        out.query[p.name] = text === "true" ? true : text === "false" ? false : text;
+      } else if (type === "integer" || type === "number") {
         const text = values[0] as string;
         out.query[p.name] = /^-?\d{1,15}$/.test(text) ? Number(text) : text;
       } else out.query[p.name] = values[0];
