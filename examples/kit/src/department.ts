@@ -17,7 +17,8 @@ import {
   type ProviderPaths,
 } from "@govex/client";
 import { type ConformanceResult, renderText, runConformance } from "@govex/conformance";
-import { type DemoKeys, ensureDemoKeys } from "./keys.js";
+import type { Signer } from "@govex/security";
+import { type DemoKeys, EXCHANGE_PUBLIC_KEY_ENV, ensureDemoKeys } from "./keys.js";
 
 export interface DepartmentOptions {
   /** The example's folder (holds provider.yaml; `.data/` is made in it). */
@@ -33,8 +34,11 @@ export interface DepartmentOptions {
 export interface RunningDepartment {
   provider: RunningProvider;
   keys: DemoKeys;
-  /** Check the running provider with the conformance kit, as the exchange does at registration. */
-  conformance(): Promise<ConformanceResult>;
+  /**
+   * Check the running provider with the conformance kit, as the exchange does at registration,
+   * signed as the exchange (default: the demo exchange key).
+   */
+  conformance(exchangeSigner?: Signer): Promise<ConformanceResult>;
   /**
    * A client of the provider signed as the exchange, checking the provider's responses — at the
    * department's URL unless `baseUrl` says otherwise (another process on the same keys).
@@ -44,8 +48,20 @@ export interface RunningDepartment {
 }
 
 export async function startDepartment(options: DepartmentOptions): Promise<RunningDepartment> {
-  const keys = await ensureDemoKeys(join(options.dir, ".data", "keys"), options.providerKeyId);
   const env = { ...process.env, ...options.env };
+  const keys = await ensureDemoKeys(
+    join(options.dir, ".data", "keys"),
+    options.providerKeyId,
+    env[EXCHANGE_PUBLIC_KEY_ENV] || undefined,
+  );
+  const exchangeSigner = (given?: Signer): Signer => {
+    const signer = given ?? keys.exchangeSigner;
+    if (!signer)
+      throw new Error(
+        `the provider trusts the exchange key in ${EXCHANGE_PUBLIC_KEY_ENV}: pass that exchange's signer`,
+      );
+    return signer;
+  };
   const config = await loadProviderConfig(join(options.dir, "provider.yaml"), env);
   const provider = await startProvider({
     config,
@@ -56,17 +72,17 @@ export async function startDepartment(options: DepartmentOptions): Promise<Runni
   return {
     provider,
     keys,
-    conformance: () =>
+    conformance: (signer) =>
       runConformance({
         baseUrl: provider.url,
-        signer: keys.exchangeSigner,
+        signer: exchangeSigner(signer),
         providerKeys: [keys.providerVerifier],
       }),
     client: (clientOptions = {}) =>
       createProviderClient({
         baseUrl: provider.url,
         ...clientOptions,
-        signer: keys.exchangeSigner,
+        signer: exchangeSigner(),
         keys: new Map([[keys.providerVerifier.keyId, keys.providerVerifier]]),
       }),
     close: () => provider.close(),

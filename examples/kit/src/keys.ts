@@ -12,13 +12,22 @@ import { createSigner, createVerifier, type Signer, type Verifier } from "@govex
 
 export interface DemoKeys {
   dir: string;
-  /** The exchange node's signer, as the conformance kit or the node uses it. */
-  exchangeSigner: Signer;
+  /**
+   * The exchange node's signer, as the conformance kit or the node uses it; absent when a
+   * running exchange's public key was given (its private key stays with the node).
+   */
+  exchangeSigner: Signer | undefined;
   /** The provider's response verifier. */
   providerVerifier: Verifier;
+  /** The provider's key: signs its answers, and the department's requests to an exchange. */
+  providerSigner: Signer;
+  providerPublicPem: string;
   /** The exchange's public key in PEM (provider.yaml reads it from the environment or a file). */
   exchangePublicPem: string;
 }
+
+/** The environment variable holding a running exchange node's public key (PEM) to trust. */
+export const EXCHANGE_PUBLIC_KEY_ENV = "GOVEX_EXCHANGE_PUBLIC_KEY";
 
 async function ensurePair(
   dir: string,
@@ -39,23 +48,41 @@ async function ensurePair(
   };
 }
 
-/** Make the demo keys in `dir` when missing, and load them. Key ids match the examples' provider.yaml. */
-export async function ensureDemoKeys(dir: string, providerKeyId: string): Promise<DemoKeys> {
+/**
+ * Make the demo keys in `dir` when missing, and load them. Key ids match the examples'
+ * provider.yaml. With `exchangePublicPem` (a running exchange node's key, e.g. `govex start`'s)
+ * the provider trusts that key instead of a demo key of its own.
+ */
+export async function ensureDemoKeys(
+  dir: string,
+  providerKeyId: string,
+  exchangePublicPem?: string,
+): Promise<DemoKeys> {
   await mkdir(dir, { recursive: true });
   const provider = await ensurePair(dir, "provider");
-  const exchange = await ensurePair(dir, "exchange");
+  let exchange: { privatePem?: string; publicPem: string };
+  if (exchangePublicPem === undefined) exchange = await ensurePair(dir, "exchange");
+  else {
+    await writeFile(join(dir, "exchange.pub.pem"), exchangePublicPem);
+    exchange = { publicPem: exchangePublicPem };
+  }
   return {
     dir,
-    exchangeSigner: createSigner({
-      keyId: "exchange-demo",
-      algorithm: "ed25519",
-      key: exchange.privatePem,
-    }),
+    exchangeSigner:
+      exchange.privatePem === undefined
+        ? undefined
+        : createSigner({ keyId: "exchange-node", algorithm: "ed25519", key: exchange.privatePem }),
     providerVerifier: createVerifier({
       keyId: providerKeyId,
       algorithm: "ed25519",
       key: provider.publicPem,
     }),
+    providerSigner: createSigner({
+      keyId: providerKeyId,
+      algorithm: "ed25519",
+      key: provider.privatePem,
+    }),
+    providerPublicPem: provider.publicPem,
     exchangePublicPem: exchange.publicPem,
   };
 }

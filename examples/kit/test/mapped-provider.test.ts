@@ -41,7 +41,7 @@ it("a mapped memory source passes the conformance kit", async () => {
     `system: 测试户籍系统
 listen: { port: 0 }
 signing: { keyId: test-provider, algorithm: ed25519, privateKey: { file: ./.data/keys/provider.pem } }
-exchange: { keys: [{ keyId: exchange-demo, algorithm: ed25519, publicKey: { file: ./.data/keys/exchange.pub.pem } }] }
+exchange: { keys: [{ keyId: exchange-node, algorithm: ed25519, publicKey: { file: ./.data/keys/exchange.pub.pem } }] }
 resources: [{ mapping: ./mapping.yaml }]
 `,
   );

@@ -9,7 +9,6 @@
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runConformance } from "@govex/conformance";
 import { EXAMPLE_DIR, startExample } from "../src/index.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -22,14 +21,9 @@ await cp(EXAMPLE_DIR, dir, {
 });
 const example = await startExample({ port: 0, dir });
 try {
-  const keys = example.department.keys;
   const client = example.department.client();
   // Warm-up: the first run in a process compiles the spec's schemas.
-  await runConformance({
-    baseUrl: example.url,
-    signer: keys.exchangeSigner,
-    providerKeys: [keys.providerVerifier],
-  });
+  await example.department.conformance();
   const runs: number[] = [];
   const floors: number[] = [];
   let requests = 0;
@@ -37,11 +31,7 @@ try {
   let total = 0;
   for (let round = 0; round < ROUNDS; round++) {
     let started = performance.now();
-    const result = await runConformance({
-      baseUrl: example.url,
-      signer: keys.exchangeSigner,
-      providerKeys: [keys.providerVerifier],
-    });
+    const result = await example.department.conformance();
     runs.push(performance.now() - started);
     ({ requests } = result);
     ({ passed, total } = result.summary);

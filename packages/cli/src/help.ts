@@ -4,10 +4,12 @@ const HELP: Record<Lang, string> = {
   "zh-CN": `govex —— 政务信息资源共享交换工具
 
 用法:
+  govex start [--data-dir <目录>] [--database <URL>] [--port <端口>]   启动交换节点并接入示例部门(--help 查看选项)
   govex validate <文件…> --schema <id|路径> [选项]   按数据规范校验文件
   govex schemas                                      列出内置数据规范
   govex provide --config <provider.yaml> [--port <端口>]   运行提供方接口(适配器 + 映射文件)
   govex conformance <提供方地址> --key <文件> …   检测提供方接口是否符合规范(--help 查看选项)
+  govex audit verify <节点地址> --key <文件> …    核验交换节点的审计日志:本单位条目完整、日志未被改写(--help 查看选项)
   govex --version | --help
 
 validate 选项:
@@ -25,10 +27,12 @@ validate 选项:
   en: `govex — tools for government information-resource sharing and exchange
 
 Usage:
+  govex start [--data-dir <dir>] [--database <url>] [--port <port>]   run an exchange node with the example departments (--help for options)
   govex validate <file…> --schema <id|path> [options]   validate files against a data spec
   govex schemas                                         list the built-in data specs
   govex provide --config <provider.yaml> [--port <port>]   run a provider (adapters + mapping files)
   govex conformance <provider-url> --key <file> …   check a provider against the spec (--help for options)
+  govex audit verify <node-url> --key <file> …      check a node's audit log: your entries intact, the log never rewritten (--help for options)
   govex --version | --help
 
 validate options:

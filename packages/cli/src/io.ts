@@ -40,3 +40,20 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/** Resolves on Ctrl-C (SIGINT), SIGTERM, or when `signal` aborts: long-running commands stop on it. */
+export function waitForStop(signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    if (signal) {
+      if (signal.aborted) return resolve();
+      signal.addEventListener("abort", stop, { once: true });
+    }
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}

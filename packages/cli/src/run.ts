@@ -48,6 +48,16 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
       const { conformanceCommand } = await import("./commands/conformance.js");
       return await conformanceCommand(rest, io, lang);
     }
+    if (command === "start") {
+      // Loaded on demand: the node (fastify, PGlite) and the demo departments.
+      const { startCommand } = await import("./commands/start.js");
+      return await startCommand(rest, io, lang);
+    }
+    if (command === "audit") {
+      // Loaded on demand: the audit verifier and the exchange client stay out of other start-ups.
+      const { auditCommand } = await import("./commands/audit.js");
+      return await auditCommand(rest, io, lang);
+    }
     throw new UsageError({
       "zh-CN": `未知命令「${command}」。运行 govex --help 查看可用命令。`,
       en: `unknown command "${command}": run govex --help for the commands.`,

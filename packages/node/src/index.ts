@@ -1,10 +1,16 @@
 /**
- * @govex/node: the reference exchange node — so far its foundations: the working-day calendar,
- * the storage layer (embedded PGlite or PostgreSQL) with migrations, the shared nonce and
- * Idempotency-Key stores, and the RFC 9162 audit log with signed checkpoints.
+ * @govex/node: the reference exchange node (共享交换平台 of 国办发〔2017〕39号) — specs/exchange v1
+ * over HTTP (`createExchangeNode`, `startLocalNode`), and its parts: the registry, catalog, share
+ * requests on the official working-day calendar, access rules, data access proxied to providers,
+ * the Merkle audit log, storage on embedded PGlite or PostgreSQL.
  * @module
  */
+export * from "./access/index.js";
 export * from "./audit/index.js";
 export * from "./calendar/index.js";
 export * from "./errors.js";
+export * from "./local-node.js";
+export * from "./node.js";
+export { isNodeProblem, NodeProblem } from "./server/problem.js";
+export { EXCHANGE_SPEC } from "./server/spec.js";
 export * from "./store/index.js";

@@ -9,7 +9,7 @@ import {
   startProvider,
 } from "@govex/adapter";
 import type { Lang } from "@govex/validator";
-import { type CliIo, printable, UsageError } from "../io.js";
+import { type CliIo, printable, UsageError, waitForStop } from "../io.js";
 
 const HELP: Record<Lang, string> = {
   "zh-CN": `govex provide —— 按 provider.yaml 运行提供方接口(specs/provider v1)
@@ -49,22 +49,6 @@ export async function resolveSourceKind(kind: string, cwd = process.cwd()): Prom
   }
   if (typeof module.createSource !== "function") throw new Error(`${name} has no createSource`);
   return module.createSource;
-}
-
-function waitForStop(signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    if (signal) {
-      if (signal.aborted) return resolve();
-      signal.addEventListener("abort", stop, { once: true });
-    }
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
 }
 
 /** `govex provide`: runs until Ctrl-C (or `signal`), then closes the server and the sources. */

@@ -10,3 +10,4 @@ export * from "./idempotency.js";
 export * from "./migrate.js";
 export * from "./nonce-store.js";
 export * from "./open-store.js";
+export { redactUrl } from "./postgres-driver.js";
