@@ -69,5 +69,11 @@ export async function startDemoDepartment(
     port,
     env: { [EXCHANGE_PUBLIC_KEY_ENV]: nodePublicPem },
   });
-  return { spec, entry, url: running.url, department: running.department, close: () => running.close() };
+  return {
+    spec,
+    entry,
+    url: running.url,
+    department: running.department,
+    close: () => running.close(),
+  };
 }

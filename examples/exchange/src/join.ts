@@ -5,7 +5,12 @@
  * the report signed with its key — which activates its service — and publishes its catalog
  * entry. A restart finds them joined and carries on.
  */
-import { createExchangeClient, type ExchangePaths, type GovexClient, ProblemError } from "@govex/client";
+import {
+  createExchangeClient,
+  type ExchangePaths,
+  type GovexClient,
+  ProblemError,
+} from "@govex/client";
 import { createConformanceReport } from "@govex/conformance";
 import type { LocalNode } from "@govex/node";
 import type { Signer } from "@govex/security";
@@ -81,18 +86,31 @@ export async function joinDemoDepartments(
           );
       }
       const client = nodeClient(local, department.keys.providerSigner);
-      await once(() =>
+      const system = { code: spec.system, name: entry.provider, providerBaseUrl: dept.url };
+      const registered = await once(() =>
         client.request("post", "/members/{memberCode}/systems", {
           params: { path: { memberCode: member } },
-          body: { code: spec.system, name: entry.provider, providerBaseUrl: dept.url },
+          body: system,
         }),
       );
+      // Joined on an earlier start, perhaps at another address: keep the address current.
+      if (registered === "existed")
+        await client.request("put", "/members/{memberCode}/systems/{systemCode}", {
+          params: { path: { memberCode: member, systemCode: spec.system } },
+          body: system,
+        });
       const result = await department.conformance(local.nodeSigner);
-      const report = await createConformanceReport(result, { signer: department.keys.providerSigner });
-      const services = await client.request("post", "/members/{memberCode}/systems/{systemCode}/conformance", {
-        params: { path: { memberCode: member, systemCode: spec.system } },
-        body: report as never,
+      const report = await createConformanceReport(result, {
+        signer: department.keys.providerSigner,
       });
+      const services = await client.request(
+        "post",
+        "/members/{memberCode}/systems/{systemCode}/conformance",
+        {
+          params: { path: { memberCode: member, systemCode: spec.system } },
+          body: report as never,
+        },
+      );
       await once(() => client.request("post", "/catalog/entries", { body: entry as never }));
       say(
         `  ✓ ${entry.provider}(${member}) 已接入: 系统 ${spec.system} ${dept.url},一致性测试 ${result.summary.passed}/${result.summary.total} 通过, 服务 ${services.data.items.map((s) => s.path).join("、")} 已启用, 目录 ${entry.resourceCode}「${entry.name}」已发布`,

@@ -41,8 +41,13 @@ export async function runDemoWalk(
   const resource = household.entry.resourceCode;
   const [prefix, suffix] = resource.split("/") as [string, string];
   try {
-    say("① 目录检索: 人社局检索「户籍」", "① Catalog search: the HRSS bureau searches for 户籍 (household)");
-    const found = await consumer.request("get", "/catalog/entries", { params: { query: { q: "户籍" } } });
+    say(
+      "① 目录检索: 人社局检索「户籍」",
+      "① Catalog search: the HRSS bureau searches for 户籍 (household)",
+    );
+    const found = await consumer.request("get", "/catalog/entries", {
+      params: { query: { q: "户籍" } },
+    });
     for (const record of found.data.items)
       say(
         `   ${record.entry.resourceCode} ${record.entry.name}(${record.entry.provider},${record.entry.sharing.type})`,
@@ -85,13 +90,19 @@ export async function runDemoWalk(
       headers,
     });
     say("④ 查询(只含授予字段, 已脱敏):", "④ Query (granted fields only, masked):");
-    for (const record of page.data.items) say(`   ${JSON.stringify(record)}`, `   ${JSON.stringify(record)}`);
+    for (const record of page.data.items)
+      say(`   ${JSON.stringify(record)}`, `   ${JSON.stringify(record)}`);
 
     // The applicant's own declaration on the enrolment form; here taken from the demo register.
     const direct = createProviderClient({
       baseUrl: household.url,
       signer: local.nodeSigner,
-      keys: new Map([[household.department.keys.providerVerifier.keyId, household.department.keys.providerVerifier]]),
+      keys: new Map([
+        [
+          household.department.keys.providerVerifier.keyId,
+          household.department.keys.providerVerifier,
+        ],
+      ]),
     });
     const applicant = (
       await direct.request("get", "/resources/{prefix}/{suffix}/records", {
@@ -112,7 +123,9 @@ export async function runDemoWalk(
       `⑤ Verify the applicant's declared name and ID: ${JSON.stringify(verified.data.fields)} (no data disclosed)`,
     );
 
-    const entries = await consumer.request("get", "/audit/entries", { params: { query: { limit: 500 } } });
+    const entries = await consumer.request("get", "/audit/entries", {
+      params: { query: { limit: 500 } },
+    });
     const last = entries.data.items.at(-1);
     if (!last) throw new Error("the consumer's accesses are not in the audit log");
     const note = String((await consumer.request("get", "/audit/checkpoint")).data);
@@ -125,7 +138,10 @@ export async function runDemoWalk(
       checkpoints: [note],
       entries: [{ entry: last as never, proof: proof.data }],
     });
-    if (!verdict.ok) throw new Error(`the audit proof did not verify: ${verdict.issues.map((i) => i.en).join("; ")}`);
+    if (!verdict.ok)
+      throw new Error(
+        `the audit proof did not verify: ${verdict.issues.map((i) => i.en).join("; ")}`,
+      );
     say(
       `⑥ 审计: 本单位 ${entries.data.items.length} 条访问记录; 最后一条(#${last.leafIndex} ${last.operation})在大小为 ${size} 的签名日志中的包含证明已在本地验证通过`,
       `⑥ Audit: ${entries.data.items.length} entries of ours; the inclusion proof of the last (#${last.leafIndex} ${last.operation}) in the signed log of size ${size} verified locally`,

@@ -23,6 +23,7 @@ import {
   specViolations,
   startTestExchange,
   startTestProvider,
+  submitReport,
   type TestExchange,
   type TestProvider,
   UNCONDITIONAL,
@@ -121,6 +122,22 @@ describe.each(DRIVERS)("the exchange node over HTTP on %s", (driver) => {
       },
     );
     expect(doc.data).toMatchObject({ openapi: "3.1.0", servers: [{ url: provider.url }] });
+    // The system moves: its services wait for a report on the new address.
+    const dept = exchange.client(exchange.provider);
+    const moved = await dept.request("put", "/members/{memberCode}/systems/{systemCode}", {
+      params: { path: { memberCode: PROVIDER, systemCode: "hukou" } },
+      body: { code: "hukou", name: "示例户籍管理系统", providerBaseUrl: `${provider.url}/` },
+    });
+    expect(moved.data.providerBaseUrl).toBe(`${provider.url}/`);
+    const pending = await c.request("get", "/members/{memberCode}/systems/{systemCode}/services", {
+      params: { path: { memberCode: PROVIDER, systemCode: "hukou" } },
+    });
+    expect(new Set(pending.data.items.map((s) => s.status))).toEqual(new Set(["pending"]));
+    await dept.request("put", "/members/{memberCode}/systems/{systemCode}", {
+      params: { path: { memberCode: PROVIDER, systemCode: "hukou" } },
+      body: { code: "hukou", name: "示例户籍管理系统", providerBaseUrl: provider.url },
+    });
+    await submitReport(exchange, provider);
     const missing = await refusal(
       c.request("get", "/members/{memberCode}", {
         params: { path: { memberCode: "91110000MA01ABCD1X" } },

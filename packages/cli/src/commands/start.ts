@@ -96,7 +96,8 @@ export async function startCommand(
       "zh-CN": `端口无效:${parsed.values.port}`,
       en: `invalid port ${parsed.values.port}`,
     });
-  const say = (zh: string, en: string) => io.stdout.write(`${printable(lang === "en" ? en : zh)}\n`);
+  const say = (zh: string, en: string) =>
+    io.stdout.write(`${printable(lang === "en" ? en : zh)}\n`);
   const dataDir = resolve(parsed.values["data-dir"] ?? ".govex");
   const databaseUrl = parsed.values.database ?? io.env.GOVEX_DATABASE_URL ?? undefined;
   const demo = parsed.values["no-demo"] ? undefined : await loadDemo();
@@ -153,7 +154,10 @@ export async function startCommand(
         say,
         ...(parsed.values.check ? { ports: 0 as const } : {}),
       });
-      say("演示: 人社局通过交换使用公安厅户籍数据", "Demo: the HRSS bureau uses the PSB's household data through the exchange");
+      say(
+        "演示: 人社局通过交换使用公安厅户籍数据",
+        "Demo: the HRSS bureau uses the PSB's household data through the exchange",
+      );
       await demo.runDemoWalk(local, departments, say);
       const consumer = departments.find((d) => d.spec.key === "insurance");
       say("演示通过。接下来可以试试:", "Demo passed. What to try next:");

@@ -198,6 +198,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/members/{memberCode}/systems/{systemCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 成员单位统一社会信用代码 (the member's USCC)
+                 * @example 11370000MB1234562A
+                 */
+                memberCode: components["parameters"]["MemberCode"];
+                /** @description 信息系统代码 (system code) */
+                systemCode: components["parameters"]["SystemCode"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 更新信息系统
+         * @description 更新信息系统的名称或提供方接口地址(如系统迁移到新服务器)。地址改变后，系统的服务回到待启用状态，
+         *     须对新地址重新提交一致性测试报告。路径中的系统代码须与请求体一致。
+         *     Updates a system's name or provider base URL (e.g. the system moved). When the URL changes,
+         *     the system's services return to pending until a conformance report for the new URL is
+         *     submitted. The body's code must equal the path's.
+         */
+        put: operations["updateSystem"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/members/{memberCode}/systems/{systemCode}/services": {
         parameters: {
             query?: never;
@@ -2677,6 +2709,49 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
         };
     };
+    updateSystem: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description 幂等键，每个非安全请求必带;同一键只执行一次 (required on every non-safe request)
+                 * @example 4f1c6a4e-2d0e-4d7e-9a51-2f0c4e2c8b11
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description 成员单位统一社会信用代码 (the member's USCC)
+                 * @example 11370000MB1234562A
+                 */
+                memberCode: components["parameters"]["MemberCode"];
+                /** @description 信息系统代码 (system code) */
+                systemCode: components["parameters"]["SystemCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["System"];
+            };
+        };
+        responses: {
+            /** @description 已更新 (updated) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["System"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
     listServices: {
         parameters: {
             query?: never;
@@ -2834,7 +2909,7 @@ export interface operations {
     searchCatalog: {
         parameters: {
             query?: {
-                /** @description 关键词，匹配名称、摘要和关键字 (keyword over name, abstract and keywords) */
+                /** @description 关键词，匹配名称、摘要、关键字和信息项名称;多个词以空格分隔，须全部匹配 (keywords over name, abstract, keywords and item names; all words must match) */
                 q?: string;
                 /** @description 分类“类”代码 (classification category code) */
                 category?: "1" | "2" | "3";
@@ -2892,6 +2967,15 @@ export interface operations {
             /** @description 已发布 (published) */
             201: {
                 headers: {
+                    /** @description 当前版本号，供 If-Match 使用 (the current version, for If-Match) */
+                    ETag?: string;
+                    /**
+                     * @description 一数一源冲突(RFC 8941 List):本条目声称是权威来源的数据元已由先发布的资源声称，如
+                     *     `"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId";first="101001/000001"`。
+                     *     Data elements this entry claims to be the authoritative source of, already claimed by an
+                     *     earlier resource (an RFC 8941 List naming the first one).
+                     */
+                    "Govex-Authority-Conflict"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2928,6 +3012,8 @@ export interface operations {
             /** @description 目录条目 (the entry) */
             200: {
                 headers: {
+                    /** @description 当前版本号，供 If-Match 使用 (the current version, for If-Match) */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2973,6 +3059,15 @@ export interface operations {
             /** @description 已更新 (updated) */
             200: {
                 headers: {
+                    /** @description 当前版本号，供 If-Match 使用 (the current version, for If-Match) */
+                    ETag?: string;
+                    /**
+                     * @description 一数一源冲突(RFC 8941 List):本条目声称是权威来源的数据元已由先发布的资源声称，如
+                     *     `"https://govex.dev/specs/data/v1/elements.schema.json#/$defs/residentId";first="101001/000001"`。
+                     *     Data elements this entry claims to be the authoritative source of, already claimed by an
+                     *     earlier resource (an RFC 8941 List naming the first one).
+                     */
+                    "Govex-Authority-Conflict"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1984,6 +1984,85 @@ export const EXCHANGE_SPEC: SpecBundle = {
         "schema": "System"
       }
     },
+    "updateSystem": {
+      "operationId": "updateSystem",
+      "method": "put",
+      "path": "/members/{memberCode}/systems/{systemCode}",
+      "parameters": [
+        {
+          "name": "memberCode",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "$ref": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/uscc"
+          }
+        },
+        {
+          "name": "systemCode",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "$ref": "#/$defs/Code"
+          }
+        },
+        {
+          "name": "Idempotency-Key",
+          "in": "header",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "minLength": 8,
+            "maxLength": 128,
+            "pattern": "^[\\x21-\\x7e]+$"
+          }
+        }
+      ],
+      "responses": {
+        "200": {
+          "contentTypes": [
+            "application/json"
+          ],
+          "schema": "System"
+        },
+        "400": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "401": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "403": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "404": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "422": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        }
+      },
+      "requestBody": {
+        "required": true,
+        "contentTypes": [
+          "application/json"
+        ],
+        "schema": "System"
+      }
+    },
     "listServices": {
       "operationId": "listServices",
       "method": "get",
@@ -2304,7 +2383,11 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "contentTypes": [
             "application/json"
           ],
-          "schema": "CatalogRecord"
+          "schema": "CatalogRecord",
+          "headers": [
+            "etag",
+            "govex-authority-conflict"
+          ]
         },
         "400": {
           "contentTypes": [
@@ -2374,7 +2457,10 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "contentTypes": [
             "application/json"
           ],
-          "schema": "CatalogRecord"
+          "schema": "CatalogRecord",
+          "headers": [
+            "etag"
+          ]
         },
         "401": {
           "contentTypes": [
@@ -2439,7 +2525,11 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "contentTypes": [
             "application/json"
           ],
-          "schema": "CatalogRecord"
+          "schema": "CatalogRecord",
+          "headers": [
+            "etag",
+            "govex-authority-conflict"
+          ]
         },
         "400": {
           "contentTypes": [

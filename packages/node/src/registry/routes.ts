@@ -108,6 +108,22 @@ function selfOrOperator(caller: Caller, memberCode: string): void {
     );
 }
 
+interface SystemInput {
+  code: string;
+  name: string;
+  providerBaseUrl: string;
+  inventoryName?: string;
+}
+
+function checkBaseUrl(url: string): void {
+  if (!/^https?:\/\//i.test(url))
+    throw invalid(
+      "providerBaseUrl 须为 http(s) 地址。",
+      "providerBaseUrl must be an http(s) URL.",
+      [{ path: "/providerBaseUrl", code: "url_invalid", message: url.slice(0, 200) }],
+    );
+}
+
 /** Check a public key as the node will verify with it. */
 function checkKey(input: { keyId: string; algorithm: KeyAlgorithm; publicKey: string }) {
   if (
@@ -277,24 +293,8 @@ export function registryHandlers(options: { instance: string }): OperationHandle
       const code = request.path.memberCode as string;
       selfOrOperator(caller, code);
       const owner = await member(node.db, code);
-      const body = request.body as {
-        code: string;
-        name: string;
-        providerBaseUrl: string;
-        inventoryName?: string;
-      };
-      if (!/^https?:\/\//i.test(body.providerBaseUrl))
-        throw invalid(
-          "providerBaseUrl 须为 http(s) 地址。",
-          "providerBaseUrl must be an http(s) URL.",
-          [
-            {
-              path: "/providerBaseUrl",
-              code: "url_invalid",
-              message: body.providerBaseUrl.slice(0, 200),
-            },
-          ],
-        );
+      const body = request.body as SystemInput;
+      checkBaseUrl(body.providerBaseUrl);
       const inserted = await node.db.query<SystemRow>(
         `insert into systems (member_code, code, name, provider_base_url, inventory_name)
          values ($1, $2, $3, $4, $5) on conflict (member_code, code) do nothing returning *`,
@@ -309,6 +309,43 @@ export function registryHandlers(options: { instance: string }): OperationHandle
         );
       facts.provider = code;
       return { status: 201, body: systemJson(instance, owner, row) };
+    },
+
+    async updateSystem(request, node, facts) {
+      const caller = callerOf(request);
+      const code = request.path.memberCode as string;
+      selfOrOperator(caller, code);
+      const owner = await member(node.db, code);
+      const body = request.body as SystemInput;
+      const systemCode = request.path.systemCode as string;
+      if (body.code !== systemCode)
+        throw invalid(
+          `请求体中的系统代码 ${body.code} 与路径中的 ${systemCode} 不一致。`,
+          `The body's system code ${body.code} differs from the path's ${systemCode}.`,
+          [{ path: "/code", code: "system_code_mismatch", message: body.code }],
+          "system_code_mismatch",
+        );
+      checkBaseUrl(body.providerBaseUrl);
+      facts.provider = code;
+      const row = await node.db.transaction(async (tx) => {
+        const before = await system(tx, code, systemCode);
+        const updated = (
+          await tx.query<SystemRow>(
+            `update systems set name = $3, provider_base_url = $4, inventory_name = $5
+             where member_code = $1 and code = $2 returning *`,
+            [code, systemCode, body.name, body.providerBaseUrl, body.inventoryName ?? null],
+          )
+        ).rows[0] as SystemRow;
+        // A new address is a new provider until the kit has checked it.
+        if (before.provider_base_url !== body.providerBaseUrl)
+          await tx.query(
+            `update services set status = 'pending', activated_at = null
+             where member_code = $1 and system_code = $2`,
+            [code, systemCode],
+          );
+        return updated;
+      });
+      return { status: 200, body: systemJson(instance, owner, row) };
     },
 
     async listServices(request, node) {

@@ -339,6 +339,17 @@ export async function joinDepartments(
     params: { path: { memberCode: PROVIDER } },
     body: { code: "hukou", name: "示例户籍管理系统", providerBaseUrl: provider.url },
   });
+  await submitReport(exchange, provider);
+  for (const [code, type] of [
+    [CONDITIONAL, "有条件共享"],
+    [UNCONDITIONAL, "无条件共享"],
+    [NOT_SHARED, "不予共享"],
+  ] as const)
+    await dept.request("post", "/catalog/entries", { body: catalogEntry(code, type) as never });
+}
+
+/** Run the conformance kit on the test provider and submit the signed report: its services go active. */
+export async function submitReport(exchange: TestExchange, provider: TestProvider): Promise<void> {
   const result = await runConformance({
     baseUrl: provider.url,
     signer: exchange.nodeKey.signer,
@@ -355,16 +366,12 @@ export async function joinDepartments(
       `the test provider fails the kit: ${JSON.stringify(result.checks.filter((c) => c.status === "fail"))}`,
     );
   const report = await createConformanceReport(result, { signer: exchange.provider.signer });
-  await dept.request("post", "/members/{memberCode}/systems/{systemCode}/conformance", {
-    params: { path: { memberCode: PROVIDER, systemCode: "hukou" } },
-    body: report as never,
-  });
-  for (const [code, type] of [
-    [CONDITIONAL, "有条件共享"],
-    [UNCONDITIONAL, "无条件共享"],
-    [NOT_SHARED, "不予共享"],
-  ] as const)
-    await dept.request("post", "/catalog/entries", { body: catalogEntry(code, type) as never });
+  await exchange
+    .client(exchange.provider)
+    .request("post", "/members/{memberCode}/systems/{systemCode}/conformance", {
+      params: { path: { memberCode: PROVIDER, systemCode: "hukou" } },
+      body: report as never,
+    });
 }
 
 /**
