@@ -35,6 +35,7 @@ export interface LocalNodeOptions {
   /** The audit log's name in its checkpoints (default "govex.local/audit"). */
   auditOrigin?: string;
   lang?: Lang;
+  /** fastify's pino options (default: level info, appended to `<dataDir>/node.log`). */
   logger?: FastifyServerOptions["logger"];
 }
 
@@ -43,7 +44,7 @@ export interface LocalNode {
   /** The base URL, …/v1. */
   url: string;
   /** Files a department or an operator needs. */
-  files: { nodePublicKey: string; operatorKey: string; auditVerifierKey: string };
+  files: { nodePublicKey: string; operatorKey: string; auditVerifierKey: string; log: string };
   /** The node's key: providers trust it (specs/provider v1 calls are signed with it). */
   nodeSigner: Signer;
   nodePublicPem: string;
@@ -65,12 +66,17 @@ export const DEMO_OPERATOR = {
 const NODE_KEY_ID = "exchange-node";
 const OPERATOR_KEY_ID = "operator";
 
-async function ensurePair(dir: string, name: string): Promise<{ privatePem: string; publicPem: string }> {
+async function ensurePair(
+  dir: string,
+  name: string,
+): Promise<{ privatePem: string; publicPem: string }> {
   const privateFile = join(dir, `${name}.pem`);
   const publicFile = join(dir, `${name}.pub.pem`);
   if (!existsSync(privateFile)) {
     const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-    await writeFile(privateFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+    await writeFile(privateFile, privateKey.export({ type: "pkcs8", format: "pem" }), {
+      mode: 0o600,
+    });
     await writeFile(publicFile, publicKey.export({ type: "spki", format: "pem" }));
   }
   const privatePem = await readFile(privateFile, "utf8");
@@ -99,10 +105,13 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     nodePublicKey: join(keysDir, "node.pub.pem"),
     operatorKey: join(keysDir, "operator.pem"),
     auditVerifierKey: join(keysDir, "audit.vkey"),
+    log: join(options.dataDir, "node.log"),
   };
   await writeFile(files.auditVerifierKey, `${auditVerifierKey}\n`);
   const node = await createExchangeNode({
-    store: options.databaseUrl ? { url: options.databaseUrl } : { dataDir: join(options.dataDir, "db") },
+    store: options.databaseUrl
+      ? { url: options.databaseUrl }
+      : { dataDir: join(options.dataDir, "db") },
     key: { keyId: NODE_KEY_ID, algorithm: "ed25519", privateKey: nodeKey.privatePem },
     operator: {
       ...operator,
@@ -110,7 +119,8 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     },
     auditOrigin: origin,
     ...(options.lang === undefined ? {} : { lang: options.lang }),
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    // pino, one JSON object per line (request ids, refusals with their codes, errors).
+    logger: options.logger ?? { level: "info", file: files.log },
   });
   let url: string;
   try {
@@ -125,11 +135,19 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     files,
     nodeSigner: createSigner({ keyId: NODE_KEY_ID, algorithm: "ed25519", key: nodeKey.privatePem }),
     nodePublicPem: nodeKey.publicPem,
-    nodeVerifier: createVerifier({ keyId: NODE_KEY_ID, algorithm: "ed25519", key: nodeKey.publicPem }),
+    nodeVerifier: createVerifier({
+      keyId: NODE_KEY_ID,
+      algorithm: "ed25519",
+      key: nodeKey.publicPem,
+    }),
     operator: {
       code: operator.code,
       keyId: OPERATOR_KEY_ID,
-      signer: createSigner({ keyId: OPERATOR_KEY_ID, algorithm: "ed25519", key: operatorKey.privatePem }),
+      signer: createSigner({
+        keyId: OPERATOR_KEY_ID,
+        algorithm: "ed25519",
+        key: operatorKey.privatePem,
+      }),
     },
     auditVerifierKey,
     close: () => node.close(),

@@ -143,6 +143,7 @@ export async function startCommand(
     `  节点应答公钥: ${local.files.nodePublicKey}; 审计日志验证公钥: ${local.files.auditVerifierKey}`,
     `  node response key: ${local.files.nodePublicKey}; audit log verifier key: ${local.files.auditVerifierKey}`,
   );
+  say(`  日志: ${local.files.log}`, `  log: ${local.files.log}`);
   options.onReady?.(local);
 
   let departments: Awaited<ReturnType<Demo["joinDemoDepartments"]>> = [];
