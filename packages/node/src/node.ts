@@ -155,12 +155,13 @@ export async function createExchangeNode(options: ExchangeNodeOptions): Promise<
       ...eventHandlers,
       ...bulkHandlers,
     };
+    const idempotency = createIdempotencyStore(store);
     const app = createExchangeServer({
       services,
       handlers,
       keys,
       nonces: createNonceStore(store),
-      idempotency: createIdempotencyStore(store),
+      idempotency,
       metrics: createNodeMetrics(registry, () => auditTreeSize(store)),
       registry,
       ...(options.lang === undefined ? {} : { lang: options.lang }),
@@ -168,6 +169,13 @@ export async function createExchangeNode(options: ExchangeNodeOptions): Promise<
       ...(options.loggerInstance === undefined ? {} : { loggerInstance: options.loggerInstance }),
       ...(options.publicOrigin === undefined ? {} : { publicOrigin: options.publicOrigin }),
     });
+    // Keys past their retention (24 h) are deleted hourly; nonces sweep themselves.
+    const sweeper = setInterval(() => {
+      idempotency
+        .sweep()
+        .catch((error: unknown) => app.log.warn({ err: error }, "idempotency sweep failed"));
+    }, 3_600_000);
+    sweeper.unref();
     return {
       app,
       store,
@@ -181,6 +189,7 @@ export async function createExchangeNode(options: ExchangeNodeOptions): Promise<
         return listeningUrl(app);
       },
       async close() {
+        clearInterval(sweeper);
         await app.close();
         await services.audit.flush();
         await providers.close();

@@ -13,6 +13,7 @@ import {
   joinDepartments,
   type Party,
   party,
+  specViolations,
   startTestExchange,
   startTestProvider,
   type TestExchange,
@@ -301,6 +302,10 @@ describe.each(DRIVERS)("the exchange node refuses and survives on %s", (driver) 
       [CONSUMER],
     );
     expect(audited.rows[0]?.n).toBeGreaterThan(0);
+  });
+
+  it("answered every refusal as the spec declares it", async () => {
+    expect(await specViolations(exchange.recorded)).toEqual([]);
   });
 
   it("detects an audit row edited directly in SQL", async () => {

@@ -1640,6 +1640,18 @@ export const EXCHANGE_SPEC: SpecBundle = {
           ],
           "schema": "Problem"
         },
+        "413": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "415": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
         "422": {
           "contentTypes": [
             "application/problem+json"
@@ -1776,6 +1788,18 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "schema": "Problem"
         },
         "409": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "413": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "415": {
           "contentTypes": [
             "application/problem+json"
           ],
@@ -1969,6 +1993,18 @@ export const EXCHANGE_SPEC: SpecBundle = {
           ],
           "schema": "Problem"
         },
+        "413": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "415": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
         "422": {
           "contentTypes": [
             "application/problem+json"
@@ -2043,6 +2079,18 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "schema": "Problem"
         },
         "404": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "413": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "415": {
           "contentTypes": [
             "application/problem+json"
           ],
@@ -2171,6 +2219,18 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "schema": "Problem"
         },
         "409": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "413": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "415": {
           "contentTypes": [
             "application/problem+json"
           ],
@@ -2413,6 +2473,18 @@ export const EXCHANGE_SPEC: SpecBundle = {
           ],
           "schema": "Problem"
         },
+        "413": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "415": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
         "422": {
           "contentTypes": [
             "application/problem+json"
@@ -2567,6 +2639,18 @@ export const EXCHANGE_SPEC: SpecBundle = {
           ],
           "schema": "Problem"
         },
+        "413": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "415": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
         "422": {
           "contentTypes": [
             "application/problem+json"
@@ -2649,6 +2733,18 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "schema": "Problem"
         },
         "409": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "413": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "415": {
           "contentTypes": [
             "application/problem+json"
           ],
@@ -2870,6 +2966,18 @@ export const EXCHANGE_SPEC: SpecBundle = {
           ],
           "schema": "Problem"
         },
+        "413": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "415": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
         "422": {
           "contentTypes": [
             "application/problem+json"
@@ -2988,6 +3096,18 @@ export const EXCHANGE_SPEC: SpecBundle = {
           ],
           "schema": "Problem"
         },
+        "413": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "415": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
         "422": {
           "contentTypes": [
             "application/problem+json"
@@ -3060,6 +3180,18 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "schema": "Problem"
         },
         "409": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "413": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "415": {
           "contentTypes": [
             "application/problem+json"
           ],
@@ -3413,6 +3545,18 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "schema": "Problem"
         },
         "409": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "413": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "415": {
           "contentTypes": [
             "application/problem+json"
           ],
@@ -3798,6 +3942,18 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "schema": "Problem"
         },
         "409": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "413": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "415": {
           "contentTypes": [
             "application/problem+json"
           ],
@@ -4405,6 +4561,18 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "schema": "Problem"
         },
         "409": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "413": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "415": {
           "contentTypes": [
             "application/problem+json"
           ],

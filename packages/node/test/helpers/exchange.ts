@@ -215,6 +215,7 @@ export interface Recorded {
   status: number;
   contentType: string;
   body: Buffer;
+  headers: Record<string, unknown>;
 }
 
 export interface TestExchange {
@@ -269,6 +270,7 @@ export async function startTestExchange(
         status: reply.statusCode,
         contentType: String(reply.getHeader("content-type") ?? ""),
         body: Buffer.isBuffer(payload) ? payload : Buffer.from(String(payload ?? "")),
+        headers: { ...reply.getHeaders() },
       });
     return payload;
   });
@@ -387,6 +389,12 @@ export async function specViolations(recorded: readonly Recorded[]): Promise<str
       out.push(`${answer.operationId}: not in the spec`);
       continue;
     }
+    // Every answer is signed (RFC 9421) and names its request (specs/exchange v1 conventions).
+    for (const name of ["signature", "signature-input", "x-request-id"])
+      if (answer.headers[name] === undefined)
+        out.push(`${answer.operationId} ${answer.status}: no ${name} header`);
+    if (answer.status === 503 && answer.headers["retry-after"] === undefined)
+      out.push(`${answer.operationId} 503: no Retry-After`);
     const declared = operation.responses[String(answer.status)];
     if (!declared) {
       out.push(`${answer.operationId}: status ${answer.status} not declared`);
