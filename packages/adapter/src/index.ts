@@ -16,7 +16,25 @@ export { MAPPING_MAX_BYTES } from "./mapping/yaml-file.js";
 export * from "./memory-source.js";
 export * from "./provider.js";
 export * from "./provider-config.js";
-export { MAX_JSON_DEPTH, parseJsonBody } from "./server/body.js";
+export {
+  isPrototypeChangingMember,
+  jsonNestingExceeds,
+  MAX_JSON_DEPTH,
+  parseJsonBody,
+} from "./server/body.js";
+export {
+  type AnswerSigning,
+  answerHeaders,
+  incomingRequest,
+  JSON_CONTENT_TYPE,
+  PROBLEM_CONTENT_TYPE,
+  registeredMetric,
+  requestId,
+  requestMetrics,
+  sendProblem,
+  signAnswer,
+  utf8BodyParser,
+} from "./server/http-kit.js";
 export {
   frameworkProblem,
   internalProblem,
@@ -31,5 +49,5 @@ export {
   signatureProblem,
 } from "./server/problems.js";
 export * from "./server/server.js";
-export { type IncomingRequest, signOutgoing, verifyIncoming } from "./server/signatures.js";
+export { type IncomingRequest, verifyIncoming } from "./server/signatures.js";
 export * from "./source.js";

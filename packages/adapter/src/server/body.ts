@@ -37,8 +37,8 @@ function issue(path: string, code: keyof typeof MESSAGES, lang: Lang, arg = ""):
   return { path, code, message: MESSAGES[code][lang](arg) };
 }
 
-/** Nesting depth of a JSON text, counted outside strings; stops once past the limit. */
-function depthExceeds(text: string, limit: number): boolean {
+/** Whether a JSON text nests deeper than `limit`, counted outside strings; stops once past it. */
+export function jsonNestingExceeds(text: string, limit: number): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -56,9 +56,19 @@ function depthExceeds(text: string, limit: number): boolean {
 }
 
 /**
- * The member names that change an object's prototype when code later assigns them
+ * A member name that changes an object's prototype when code later assigns it
  * (`target[name] = …`): `__proto__`, and `constructor` holding `prototype`.
  */
+export function isPrototypeChangingMember(key: string, value: unknown): boolean {
+  return (
+    key === "__proto__" ||
+    (key === "constructor" &&
+      typeof value === "object" &&
+      value !== null &&
+      Object.hasOwn(value, "prototype"))
+  );
+}
+
 function findForbiddenKey(value: unknown, path: string): { path: string; key: string } | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   if (Array.isArray(value)) {
@@ -70,14 +80,7 @@ function findForbiddenKey(value: unknown, path: string): { path: string; key: st
   }
   for (const [key, inner] of Object.entries(value)) {
     const here = `${path}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
-    if (key === "__proto__") return { path: here, key };
-    if (
-      key === "constructor" &&
-      typeof inner === "object" &&
-      inner !== null &&
-      Object.hasOwn(inner, "prototype")
-    )
-      return { path: here, key };
+    if (isPrototypeChangingMember(key, inner)) return { path: here, key };
     const found = findForbiddenKey(inner, here);
     if (found) return found;
   }
@@ -99,7 +102,7 @@ export function parseJsonBody(bytes: Uint8Array | undefined, lang: Lang): JsonBo
   } catch {
     return { ok: false, issue: issue("/body", "invalid_encoding", lang) };
   }
-  if (depthExceeds(text, MAX_JSON_DEPTH))
+  if (jsonNestingExceeds(text, MAX_JSON_DEPTH))
     return { ok: false, issue: issue("/body", "nesting_too_deep", lang) };
   let value: unknown;
   try {

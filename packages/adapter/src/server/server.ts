@@ -5,7 +5,6 @@
  * RFC 9457 problem+json from the registry of specs/exchange v1.
  * @module
  */
-import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import {
   type KeyResolver,
@@ -25,19 +24,27 @@ import { Registry } from "prom-client";
 import type { AccessContext, Adapter, Description } from "../adapter.js";
 import { AdapterError } from "../errors.js";
 import { parseJsonBody } from "./body.js";
+import {
+  type AnswerSigning,
+  answerHeaders,
+  incomingRequest,
+  JSON_CONTENT_TYPE,
+  requestId,
+  sendProblem,
+  signAnswer,
+  utf8BodyParser,
+} from "./http-kit.js";
 import { createMetrics } from "./metrics.js";
 import { collectInput, type OperationInput, operationValidators } from "./params.js";
 import {
   adapterProblem,
   frameworkProblem,
-  internalProblem,
   type Lang,
-  type ProblemAnswer,
   problem,
   signatureProblem,
 } from "./problems.js";
 import { PROVIDER_ROUTES, type ProviderRoute } from "./routes.js";
-import { type IncomingRequest, signOutgoing, verifyIncoming } from "./signatures.js";
+import { verifyIncoming } from "./signatures.js";
 
 export interface ProviderServerTimeouts {
   /** Milliseconds an adapter call may take before the answer is 503 `unavailable` (default 10 000). */
@@ -103,12 +110,6 @@ declare module "fastify" {
   }
 }
 
-/** X-Request-Id values kept as given; anything else is replaced by a fresh UUID. */
-const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const JSON_TYPE = "application/json; charset=utf-8";
-const PROBLEM_TYPE = "application/problem+json; charset=utf-8";
-const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
-
 const MESSAGES = {
   routeNotFound: {
     "zh-CN": (method: string, path: string) =>
@@ -167,84 +168,25 @@ export function createProviderServer(options: ProviderServerOptions): ProviderSe
     return503OnClosing: true,
     // A 128-character key percent-encodes to at most 128 × 12 bytes; lengths are checked later.
     routerOptions: { maxParamLength: 2048 },
-    genReqId: (req) => {
-      const given = req.headers["x-request-id"];
-      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: requestId,
     frameworkErrors: (error, request, reply) => {
       // Router errors (bad percent-encoding, over-long segments) bypass every hook.
-      commonHeaders(request, reply);
-      void sendProblem(request, reply, frameworkProblem(error, lang), true).then(() =>
+      answerHeaders(request, reply);
+      void sendProblem(request, reply, frameworkProblem(error, lang), signing).then(() =>
         metrics.observe("unknown", reply.statusCode, reply.elapsedTime / 1000),
       );
     },
   });
 
-  function commonHeaders(request: FastifyRequest, reply: FastifyReply): void {
-    reply.header("x-request-id", request.id);
-    // Data may be personal: no shared or private cache keeps it (RFC 9111 §5.2.2.5).
-    reply.header("cache-control", "no-store");
-  }
+  const signing: AnswerSigning = {
+    signer,
+    lang: () => lang,
+    ...(options.publicOrigin === undefined ? {} : { publicOrigin: options.publicOrigin }),
+  };
 
-  const incoming = (request: FastifyRequest): IncomingRequest => ({
-    method: request.method,
-    url: request.url,
-    headers: request.headers,
-    origin: options.publicOrigin ?? `${request.protocol}://${request.host}`,
-  });
-
-  /** The payload as bytes, with the signature fields set; throws when the signer fails. */
-  async function sign(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
-    const body =
-      payload === null || payload === undefined
-        ? Buffer.alloc(0)
-        : Buffer.isBuffer(payload)
-          ? payload
-          : Buffer.from(String(payload), "utf8");
-    const contentType = reply.getHeader("content-type");
-    const headers: Record<string, string> =
-      contentType === undefined ? {} : { "content-type": String(contentType) };
-    const signature = await signOutgoing(
-      incoming(request),
-      { status: reply.statusCode, headers },
-      body,
-      signer,
-    );
-    reply.headers({ ...signature });
-    return body;
-  }
-
-  /**
-   * Sign an answer. When the signer fails (an HSM out of reach) the answer cannot be signed:
-   * it becomes an unsigned 500, which a caller that verifies will refuse, and never a hang.
-   */
-  async function signed(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
-    try {
-      return await sign(request, reply, payload);
-    } catch (error) {
-      request.log.error({ err: error }, "signing the response failed");
-      reply.code(500).type(PROBLEM_TYPE).removeHeader("retry-after");
-      return JSON.stringify({ ...internalProblem(lang), instance: request.id });
-    }
-  }
-
-  async function sendProblem(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    answer: ProblemAnswer,
-    signHere = false,
-  ): Promise<FastifyReply> {
-    if (answer.logError !== undefined)
-      request.log.error({ err: answer.logError }, "provider request failed");
-    const body = JSON.stringify({ ...answer.problem, instance: request.id });
-    reply.code(answer.problem.status).type(PROBLEM_TYPE);
-    if (answer.retryAfter !== undefined) reply.header("retry-after", String(answer.retryAfter));
-    return reply.send(signHere ? await signed(request, reply, body) : body);
-  }
-
-  app.addHook("onRequest", async (request, reply) => commonHeaders(request, reply));
+  app.addHook("onRequest", async (request, reply) => answerHeaders(request, reply));
   // Every answer is signed, errors and fastify's own 404/413/415 included (RFC 9421 §2.4).
-  app.addHook("onSend", (request, reply, payload) => signed(request, reply, payload));
+  app.addHook("onSend", (request, reply, payload) => signAnswer(request, reply, payload, signing));
   app.addHook("onResponse", async (request, reply) => {
     const operation = request.routeOptions.config.operation ?? "unknown";
     metrics.observe(operation, reply.statusCode, reply.elapsedTime / 1000);
@@ -258,13 +200,7 @@ export function createProviderServer(options: ProviderServerOptions): ProviderSe
 
   // The body is kept as bytes: its Content-Digest is checked before it is parsed (RFC 9530 §2).
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
-    const charset = CHARSET.exec(request.headers["content-type"] ?? "")?.[1];
-    // RFC 8259 §8.1: JSON exchanged between systems is UTF-8.
-    if (charset !== undefined && charset.toLowerCase() !== "utf-8") {
-      done(Object.assign(new Error(`charset ${charset}`), { statusCode: 415 }), undefined);
-    } else done(null, body);
-  });
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, utf8BodyParser);
 
   app.setErrorHandler((error, request, reply) =>
     sendProblem(
@@ -365,7 +301,7 @@ export function createProviderServer(options: ProviderServerOptions): ProviderSe
     )
       return;
     const body = Buffer.isBuffer(request.body) ? request.body : undefined;
-    const result = await verifyIncoming(incoming(request), body, {
+    const result = await verifyIncoming(incomingRequest(request, options.publicOrigin), body, {
       keys: exchangeKeys,
       nonces,
       locale: lang,
@@ -427,7 +363,7 @@ export function createProviderServer(options: ProviderServerOptions): ProviderSe
           );
           if (route.operationId === "describe")
             description = Promise.resolve(result as Description);
-          return reply.code(200).type(JSON_TYPE).send(JSON.stringify(result));
+          return reply.code(200).type(JSON_CONTENT_TYPE).send(JSON.stringify(result));
         } catch (error) {
           const answer = adapterProblem(error, lang, retryAfter);
           if (answer.problem.status >= 500)

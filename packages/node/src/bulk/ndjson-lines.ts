@@ -8,6 +8,7 @@
  * BOM at the start is ignored, blank lines are counted for line numbers but are not records.
  */
 import { isUtf8 } from "node:buffer";
+import { isPrototypeChangingMember, jsonNestingExceeds } from "@govex/adapter";
 import type { Lang } from "../server/problem.js";
 
 /** Deepest nesting of a record; catalog records are flat, so this is generous. */
@@ -88,23 +89,6 @@ export function lineIssue(code: MessageCode, lang: Lang, path = "", arg = ""): L
   return { path, code, message: (lang === "en" ? en : zh).replace("{0}", arg) };
 }
 
-/** Nesting depth of a JSON text beyond `limit`, counted outside strings. */
-function depthExceeds(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > limit) return true;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return false;
-}
-
 // U+0000 (jsonb refuses it, even escaped) and lone surrogates (no UTF-8 form).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: this regex exists to find U+0000
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -128,15 +112,7 @@ function findUnsafe(value: unknown, path: string, lang: Lang): LineIssue | undef
   }
   for (const [key, inner] of Object.entries(value)) {
     const here = pointer(path, key);
-    // Names that change an object's prototype when code later assigns them.
-    if (
-      key === "__proto__" ||
-      (key === "constructor" &&
-        typeof inner === "object" &&
-        inner !== null &&
-        Object.hasOwn(inner, "prototype"))
-    )
-      return lineIssue("forbidden_key", lang, here, key);
+    if (isPrototypeChangingMember(key, inner)) return lineIssue("forbidden_key", lang, here, key);
     if (UNSTORABLE.test(key)) return lineIssue("unsupported_character", lang, here);
     const found = findUnsafe(inner, here, lang);
     if (found) return found;
@@ -155,7 +131,7 @@ export function checkLine(bytes: Buffer, lang: Lang, knownUtf8 = false): Checked
   if (knownUtf8) text = bytes.toString("utf8");
   else if (!isUtf8(bytes)) return { ok: false, issues: [lineIssue("invalid_encoding", lang)] };
   else text = decoder.decode(bytes);
-  if (text.length > 2 * MAX_RECORD_DEPTH && depthExceeds(text, MAX_RECORD_DEPTH))
+  if (text.length > 2 * MAX_RECORD_DEPTH && jsonNestingExceeds(text, MAX_RECORD_DEPTH))
     return { ok: false, issues: [lineIssue("nesting_too_deep", lang)] };
   let value: unknown;
   try {

@@ -15,16 +15,23 @@
  *    as RFC 9457 problem+json from the spec's registry.
  * @module
  */
-import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import {
+  type AnswerSigning,
+  answerHeaders,
   frameworkProblem,
+  incomingRequest,
   internalProblem,
+  JSON_CONTENT_TYPE,
+  PROBLEM_CONTENT_TYPE,
   type ProblemAnswer,
   parseJsonBody,
   problem,
+  requestId,
+  sendProblem,
+  signAnswer,
   signatureProblem,
-  signOutgoing,
+  utf8BodyParser,
   verifyIncoming,
 } from "@govex/adapter";
 import type { NonceStore, Signer } from "@govex/security";
@@ -92,10 +99,6 @@ declare module "fastify" {
   }
 }
 
-const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const JSON_TYPE = "application/json; charset=utf-8";
-const PROBLEM_TYPE = "application/problem+json; charset=utf-8";
-const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
 const SAFE = new Set(["GET", "HEAD"]);
 /** Data operations: audited even when refused. */
 const DATA_ACCESS = new Set(["queryRecords", "getRecord", "verifyRecord", "pullBatch"]);
@@ -119,13 +122,11 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
     exposeHeadRoutes: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 2048 },
-    genReqId: (req) => {
-      const given = req.headers["x-request-id"];
-      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: requestId,
     frameworkErrors: (error, request, reply) => {
-      commonHeaders(request, reply);
-      void sendProblem(request, reply, frameworkProblem(error, langOf(request)), true);
+      // Router errors (bad percent-encoding, over-long segments) bypass every hook.
+      answerHeaders(request, reply);
+      void sendProblem(request, reply, frameworkProblem(error, langOf(request)), signing);
     },
   });
 
@@ -136,61 +137,11 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
     return defaultLang;
   };
 
-  function commonHeaders(request: FastifyRequest, reply: FastifyReply): void {
-    reply.header("x-request-id", request.id);
-    // Government data may be personal: nothing keeps a copy (RFC 9111 §5.2.2.5).
-    reply.header("cache-control", "no-store");
-  }
-
-  const incoming = (request: FastifyRequest) => ({
-    method: request.method,
-    url: request.url,
-    headers: request.headers,
-    origin: options.publicOrigin ?? `${request.protocol}://${request.host}`,
-  });
-
-  async function signed(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
-    const body =
-      payload === null || payload === undefined
-        ? Buffer.alloc(0)
-        : Buffer.isBuffer(payload)
-          ? payload
-          : Buffer.from(String(payload), "utf8");
-    try {
-      // Fastify sends no Content-Type with a 204 (RFC 9110 §15.3.5): the signature must not cover one.
-      if (reply.statusCode === 204) reply.removeHeader("content-type");
-      const contentType = reply.getHeader("content-type");
-      const signature = await signOutgoing(
-        incoming(request),
-        {
-          status: reply.statusCode,
-          headers: contentType === undefined ? {} : { "content-type": String(contentType) },
-        },
-        body,
-        signer,
-      );
-      reply.headers({ ...signature });
-      return body;
-    } catch (error) {
-      request.log.error({ err: error }, "signing the response failed");
-      reply.code(500).type(PROBLEM_TYPE);
-      return JSON.stringify({ ...internalProblem(langOf(request)), instance: request.id });
-    }
-  }
-
-  async function sendProblem(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    answer: ProblemAnswer,
-    signHere = false,
-  ): Promise<FastifyReply> {
-    if (answer.logError !== undefined)
-      request.log.error({ err: answer.logError }, "request failed");
-    const body = JSON.stringify({ ...answer.problem, instance: request.id });
-    reply.code(answer.problem.status).type(PROBLEM_TYPE);
-    if (answer.retryAfter !== undefined) reply.header("retry-after", String(answer.retryAfter));
-    return reply.send(signHere ? await signed(request, reply, body) : body);
-  }
+  const signing: AnswerSigning = {
+    signer,
+    lang: langOf,
+    ...(options.publicOrigin === undefined ? {} : { publicOrigin: options.publicOrigin }),
+  };
 
   const nodeProblemAnswer = (error: NodeProblem, lang: Lang): ProblemAnswer => ({
     problem: error.toProblem(lang),
@@ -198,8 +149,9 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
     ...(error.slug === "internal" ? { logError: error } : {}),
   });
 
-  app.addHook("onRequest", async (request, reply) => commonHeaders(request, reply));
-  app.addHook("onSend", (request, reply, payload) => signed(request, reply, payload));
+  app.addHook("onRequest", async (request, reply) => answerHeaders(request, reply));
+  // Every answer is signed, errors and fastify's own 404/413/415 included (RFC 9421 §2.4).
+  app.addHook("onSend", (request, reply, payload) => signAnswer(request, reply, payload, signing));
   app.addHook("onResponse", async (request, reply) => {
     metrics.observe(
       request.routeOptions.config.operation ?? "unknown",
@@ -213,26 +165,15 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
 
   // Bodies stay bytes until the signature and digest are checked (RFC 9530 §2).
   app.removeAllContentTypeParsers();
-  const utf8Only = (
-    request: FastifyRequest,
-    body: Buffer,
-    done: (error: Error | null, body?: Buffer) => void,
-  ) => {
-    const charset = CHARSET.exec(request.headers["content-type"] ?? "")?.[1];
-    // RFC 8259 §8.1 (JSON) and the NDJSON convention: UTF-8 between systems.
-    if (charset !== undefined && charset.toLowerCase() !== "utf-8")
-      done(Object.assign(new Error(`charset ${charset}`), { statusCode: 415 }), undefined);
-    else done(null, body);
-  };
   app.addContentTypeParser(
     "application/json",
     { parseAs: "buffer", bodyLimit: options.bodyLimit ?? 1024 * 1024 },
-    utf8Only,
+    utf8BodyParser,
   );
   app.addContentTypeParser(
     "application/x-ndjson",
     { parseAs: "buffer", bodyLimit: options.batchLimit ?? 64 * 1024 * 1024 },
-    utf8Only,
+    utf8BodyParser,
   );
 
   app.setErrorHandler((error, request, reply) => {
@@ -261,7 +202,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
     body: Buffer | undefined,
     lang: Lang,
   ): Promise<Caller | ProblemAnswer> {
-    const result = await verifyIncoming(incoming(request), body, {
+    const result = await verifyIncoming(incomingRequest(request, options.publicOrigin), body, {
       keys: keys.resolver,
       nonces,
       locale: lang,
@@ -469,7 +410,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
           const text = JSON.stringify({ ...answer.problem, instance: request.id });
           await idempotency.complete(claim.claim, {
             status: answer.problem.status,
-            headers: { "content-type": PROBLEM_TYPE },
+            headers: { "content-type": PROBLEM_CONTENT_TYPE },
             body: Buffer.from(text, "utf8"),
           });
         } else await idempotency.release(claim.claim).catch(() => {});
@@ -487,7 +428,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
           ? undefined
           : Buffer.from(JSON.stringify(result.body), "utf8");
     const headers: Record<string, string> = { ...(result.headers ?? {}) };
-    if (payload !== undefined) headers["content-type"] = result.contentType ?? JSON_TYPE;
+    if (payload !== undefined) headers["content-type"] = result.contentType ?? JSON_CONTENT_TYPE;
     if (claim?.kind === "claimed") {
       const stored: StoredResponse = {
         status: result.status,
