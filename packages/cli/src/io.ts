@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { Lang } from "@govex/validator";
 
 /** Where the CLI writes and what it knows of its environment; tests pass their own. */
@@ -56,4 +57,34 @@ export function waitForStop(signal?: AbortSignal): Promise<void> {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+}
+
+/** `parseArgs` with its errors as a usage error (exit 2) that names the command's help. */
+export function parseOptions<T extends ParseArgsConfig>(
+  command: string,
+  config: T,
+): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const message = printable((error as Error).message);
+    throw new UsageError({
+      "zh-CN": `参数错误:${message}。运行 govex ${command} --help 查看用法。`,
+      en: `${message}: run govex ${command} --help`,
+    });
+  }
+}
+
+/** A `--port` value: 0–65535 (0 for any free port), else a usage error. */
+export function portOption(value: string | undefined, fallback: number): number;
+export function portOption(value: string | undefined): number | undefined;
+export function portOption(value: string | undefined, fallback?: number): number | undefined {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!/^\d{1,5}$/.test(value) || port > 65535)
+    throw new UsageError({
+      "zh-CN": `端口无效:${printable(value.slice(0, 64))}`,
+      en: `invalid port ${printable(value.slice(0, 64))}`,
+    });
+  return port;
 }

@@ -1,6 +1,5 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import {
   isAdapterError,
   loadProviderConfig,
@@ -9,7 +8,7 @@ import {
   startProvider,
 } from "@govex/adapter";
 import type { Lang } from "@govex/validator";
-import { type CliIo, printable, UsageError, waitForStop } from "../io.js";
+import { type CliIo, parseOptions, portOption, printable, UsageError, waitForStop } from "../io.js";
 
 const HELP: Record<Lang, string> = {
   "zh-CN": `govex provide —— 按 provider.yaml 运行提供方接口(specs/provider v1)
@@ -58,15 +57,7 @@ export async function provideCommand(
   lang: Lang,
   options: { signal?: AbortSignal; onListening?: (url: string) => void } = {},
 ): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    throw new UsageError({
-      "zh-CN": `参数错误:${(error as Error).message}`,
-      en: (error as Error).message,
-    });
-  }
+  const parsed = parse(args);
   if (parsed.values.help) {
     io.stdout.write(HELP[lang]);
     return 0;
@@ -77,12 +68,7 @@ export async function provideCommand(
       "zh-CN": "缺少 --config <provider.yaml>。运行 govex provide --help 查看用法。",
       en: "missing --config <provider.yaml>: run govex provide --help",
     });
-  const port = parsed.values.port === undefined ? undefined : Number(parsed.values.port);
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535))
-    throw new UsageError({
-      "zh-CN": `端口无效:${parsed.values.port}`,
-      en: `invalid port ${parsed.values.port}`,
-    });
+  const port = portOption(parsed.values.port);
   try {
     const config = await loadProviderConfig(configFile, io.env);
     const provider = await startProvider({
@@ -122,7 +108,7 @@ export async function provideCommand(
 }
 
 function parse(args: string[]) {
-  return parseArgs({
+  return parseOptions("provide", {
     args,
     options: {
       config: { type: "string", short: "c" },

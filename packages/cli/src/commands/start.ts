@@ -3,10 +3,9 @@
  * example departments joined and a short demo walk, until Ctrl-C.
  */
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import type { LocalNode } from "@govex/node";
 import type { Lang } from "@govex/validator";
-import { type CliIo, printable, UsageError, waitForStop } from "../io.js";
+import { type CliIo, parseOptions, portOption, printable, waitForStop } from "../io.js";
 
 const HELP: Record<Lang, string> = {
   "zh-CN": `govex start —— 启动交换节点(嵌入式数据库), 接入示例部门并演示一遍
@@ -55,7 +54,7 @@ async function loadDemo(): Promise<Demo | undefined> {
 }
 
 function parse(args: string[]) {
-  return parseArgs({
+  return parseOptions("start", {
     args,
     options: {
       "data-dir": { type: "string" },
@@ -77,25 +76,12 @@ export async function startCommand(
   lang: Lang,
   options: { signal?: AbortSignal; onReady?: (local: LocalNode) => void } = {},
 ): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    throw new UsageError({
-      "zh-CN": `参数错误:${(error as Error).message}`,
-      en: (error as Error).message,
-    });
-  }
+  const parsed = parse(args);
   if (parsed.values.help) {
     io.stdout.write(HELP[lang]);
     return 0;
   }
-  const port = parsed.values.port === undefined ? 8700 : Number(parsed.values.port);
-  if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
-    throw new UsageError({
-      "zh-CN": `端口无效:${parsed.values.port}`,
-      en: `invalid port ${parsed.values.port}`,
-    });
+  const port = portOption(parsed.values.port, 8700);
   const say = (zh: string, en: string) =>
     io.stdout.write(`${printable(lang === "en" ? en : zh)}\n`);
   const dataDir = resolve(parsed.values["data-dir"] ?? ".govex");
