@@ -17,4 +17,7 @@ export default defineConfig({
   // short. They stay listed as dependencies for their licences and for users who import them.
   // @govex/spec-tools (Redocly, yaml) is loaded on demand by `govex spec` and stays external.
   noExternal: [/^@govex\/(schemas|validator)(\/|$)/],
+  // The demo departments of `govex start` come with the repository (TypeScript, run from
+  // source by `pnpm start`); a built CLI looks for them at run time and goes on without them.
+  external: ["@govex/example-exchange"],
 });

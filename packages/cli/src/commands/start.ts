@@ -48,7 +48,10 @@ async function loadDemo(): Promise<Demo | undefined> {
   try {
     return await import("@govex/example-exchange");
   } catch (error) {
-    if ((error as { code?: string }).code === "ERR_MODULE_NOT_FOUND") return undefined;
+    // Not installed (govex from npm), or TypeScript sources a built CLI cannot load (the repo's
+    // `pnpm start` runs the CLI from source, where it can).
+    const code = (error as { code?: string }).code;
+    if (code === "ERR_MODULE_NOT_FOUND" || code === "ERR_UNKNOWN_FILE_EXTENSION") return undefined;
     throw error;
   }
 }
@@ -89,8 +92,8 @@ export async function startCommand(
   const demo = parsed.values["no-demo"] ? undefined : await loadDemo();
   if (!parsed.values["no-demo"] && !demo)
     say(
-      "(示例部门随 govex 源码仓库提供; 此处只启动节点。)",
-      "(The example departments come with the govex repository; starting the node only.)",
+      "(示例部门随 govex 源码仓库提供, 在仓库中用 pnpm start 运行; 此处只启动节点。)",
+      "(The example departments come with the govex repository, run there with `pnpm start`; starting the node only.)",
     );
 
   const { startLocalNode, isStoreError, redactUrl } = await import("@govex/node");
