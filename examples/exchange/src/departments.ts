@@ -3,7 +3,8 @@
  * key (GOVEX_EXCHANGE_PUBLIC_KEY), and signs its own requests to the exchange with its provider
  * key, registered as its member key.
  */
-import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { cp, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as marriage from "@govex/example-civil-affairs-marriage";
 import { EXCHANGE_PUBLIC_KEY_ENV, type RunningDepartment } from "@govex/example-kit";
@@ -16,6 +17,7 @@ export interface ExampleModule {
   PROVIDER_KEY_ID: string;
   startExample(options: {
     port?: number;
+    dir?: string;
     env?: Record<string, string | undefined>;
   }): Promise<{ url: string; department: RunningDepartment; close(): Promise<void> }>;
 }
@@ -58,16 +60,30 @@ export interface StartedDepartment {
   close(): Promise<void>;
 }
 
-/** Start a department's legacy system and provider, trusting the node's key. */
+/** What of an example's folder a department's copy needs: its configuration and data, no code. */
+const NOT_COPIED = /[\\/](node_modules|\.data|src|test|bench)([\\/]|$)/;
+
+/**
+ * Start a department's legacy system and provider, trusting the node's key, in its own copy of
+ * the example's folder under `<dataDir>/departments/` (made on first start, kept after: its keys
+ * are registered with the exchange), so that exchanges with different data directories never
+ * share a department's data.
+ */
 export async function startDemoDepartment(
   spec: DemoDepartment,
-  nodePublicPem: string,
-  port: number,
+  options: { nodePublicPem: string; port: number; dataDir: string },
 ): Promise<StartedDepartment> {
   const entry = await readEntry(spec);
+  const dir = join(options.dataDir, "departments", spec.key);
+  if (!existsSync(dir))
+    await cp(spec.module.EXAMPLE_DIR, dir, {
+      recursive: true,
+      filter: (source) => !NOT_COPIED.test(source.slice(spec.module.EXAMPLE_DIR.length)),
+    });
   const running = await spec.module.startExample({
-    port,
-    env: { [EXCHANGE_PUBLIC_KEY_ENV]: nodePublicPem },
+    port: options.port,
+    dir,
+    env: { [EXCHANGE_PUBLIC_KEY_ENV]: options.nodePublicPem },
   });
   return {
     spec,

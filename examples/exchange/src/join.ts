@@ -40,6 +40,8 @@ async function once(call: () => Promise<unknown>): Promise<"done" | "existed"> {
 }
 
 export interface JoinOptions {
+  /** The node's data directory: each department runs in `departments/<name>/` under it. */
+  dataDir: string;
   /** 0: every department on any free port (tests); default their fixed demo ports 8701–8704. */
   ports?: "demo" | 0;
   say: Say;
@@ -55,11 +57,11 @@ export async function joinDemoDepartments(
   const started: StartedDepartment[] = [];
   try {
     for (const spec of DEMO_DEPARTMENTS) {
-      const dept = await startDemoDepartment(
-        spec,
-        local.nodePublicPem,
-        options.ports === 0 ? 0 : spec.port,
-      );
+      const dept = await startDemoDepartment(spec, {
+        nodePublicPem: local.nodePublicPem,
+        port: options.ports === 0 ? 0 : spec.port,
+        dataDir: options.dataDir,
+      });
       started.push(dept);
       const { entry, department } = dept;
       const member = entry.providerCode;

@@ -142,6 +142,7 @@ export async function startCommand(
       say("接入示例部门:", "Joining the example departments:");
       departments = await demo.joinDemoDepartments(local, {
         say,
+        dataDir,
         ...(parsed.values.check ? { ports: 0 as const } : {}),
       });
       say(
