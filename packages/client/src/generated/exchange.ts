@@ -1248,7 +1248,11 @@ export interface components {
             items: components["schemas"]["Delivery"][];
             nextCursor?: components["schemas"]["Cursor"];
         };
-        /** @description 审计条目;leafHash = SHA-256(0x00 ‖ 条目的规范化 JSON) (RFC 9162 §2.1.1) */
+        /**
+         * @description 审计条目;leafHash = SHA-256(0x00 ‖ 条目的规范化 JSON),规范化按 RFC 8785(JCS),条目不含 leafIndex 和 leafHash
+         *     (RFC 9162 §2.1.1)。An audit entry; leafHash is SHA-256(0x00 ‖ the RFC 8785 canonical JSON of the
+         *     entry without leafIndex and leafHash).
+         */
         AuditEntry: {
             leafIndex: number;
             /** Format: date-time */
@@ -1257,9 +1261,12 @@ export interface components {
             caller: components["schemas"]["uscc"];
             provider?: components["schemas"]["uscc"];
             resourceCode?: components["schemas"]["resourceCode"];
+            /** @description 提供或申请的信息项代码 (the item codes served or asked for) */
+            fields?: string[];
             purpose?: string;
             shareRequestId?: components["schemas"]["Id"];
             requestId?: string;
+            /** @description 节点答复的 HTTP 状态码，拒绝和失败也记录 (the node's HTTP status; refusals and failures are recorded too) */
             status?: number;
             leafHash: string;
         };

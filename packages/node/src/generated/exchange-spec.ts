@@ -7,7 +7,7 @@ export const EXCHANGE_SPEC: SpecBundle = {
   "schemas": {
     "AuditEntry": {
       "type": "object",
-      "description": "审计条目;leafHash = SHA-256(0x00 ‖ 条目的规范化 JSON) (RFC 9162 §2.1.1)",
+      "description": "审计条目;leafHash = SHA-256(0x00 ‖ 条目的规范化 JSON),规范化按 RFC 8785(JCS),条目不含 leafIndex 和 leafHash\n(RFC 9162 §2.1.1)。An audit entry; leafHash is SHA-256(0x00 ‖ the RFC 8785 canonical JSON of the\nentry without leafIndex and leafHash).\n",
       "required": [
         "leafIndex",
         "time",
@@ -36,6 +36,14 @@ export const EXCHANGE_SPEC: SpecBundle = {
         "resourceCode": {
           "$ref": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/resourceCode"
         },
+        "fields": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "maxLength": 64
+          },
+          "description": "提供或申请的信息项代码 (the item codes served or asked for)"
+        },
         "purpose": {
           "type": "string"
         },
@@ -46,7 +54,8 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "type": "string"
         },
         "status": {
-          "type": "integer"
+          "type": "integer",
+          "description": "节点答复的 HTTP 状态码，拒绝和失败也记录 (the node's HTTP status; refusals and failures are recorded too)"
         },
         "leafHash": {
           "type": "string",
