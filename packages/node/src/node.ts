@@ -20,6 +20,7 @@ import { bulkHandlers } from "./bulk/index.js";
 import { type Clock, systemClock } from "./calendar/index.js";
 import { catalogHandlers } from "./catalog/index.js";
 import { censusHandlers } from "./census/index.js";
+import { createCursorSeal } from "./data/cursor-seal.js";
 import { dataHandlers } from "./data/routes.js";
 import { eventHandlers } from "./events/index.js";
 import { createKeyRegistry } from "./registry/keys.js";
@@ -88,6 +89,13 @@ export interface ExchangeNode {
 
 const VERSION = "0.1.0";
 
+/** The node key's bytes: the secret every node of the exchange shares (for cursor sealing). */
+function keyMaterial(key: ExchangeNodeOptions["key"]): Uint8Array {
+  return key.algorithm === "sm2-sm3"
+    ? Buffer.from(key.privateKey, "utf8")
+    : createPrivateKey(key.privateKey).export({ type: "pkcs8", format: "der" });
+}
+
 function noteSigner(origin: string, key: ExchangeNodeOptions["key"]): NoteSigner {
   return key.algorithm === "sm2-sm3"
     ? sm2NoteSigner(origin, key.privateKey)
@@ -135,6 +143,7 @@ export async function createExchangeNode(options: ExchangeNodeOptions): Promise<
       audit: createAuditLog(store, { now: () => clock.now() }),
       signer,
       providers,
+      cursors: createCursorSeal(keyMaterial(options.key)),
       operator: options.operator.code,
       version: `${VERSION} (specs/exchange ${EXCHANGE_SPEC.version})`,
       auditOrigin: origin,

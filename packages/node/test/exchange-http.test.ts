@@ -225,6 +225,36 @@ describe.each(DRIVERS)("the exchange node over HTTP on %s", (driver) => {
     expect(first.residentId).not.toBe(clear.residentId);
   });
 
+  it("gives opaque cursors bound to the caller, never the provider's", async () => {
+    const c = exchange.client(exchange.other);
+    const query = { purpose: PURPOSE, limit: 4, fields: ["city"] };
+    const first = await c.request("get", "/resources/{prefix}/{suffix}/records", {
+      params: { path: { prefix: uPrefix, suffix: uSuffix }, query },
+    });
+    const cursor = first.data.nextCursor as string;
+    // The provider's cursor names the last record's key; the consumer's must not.
+    const lastKey = String(provider.records[3]?.residentId);
+    expect(Buffer.from(cursor, "base64url").toString("latin1")).not.toContain(lastKey);
+    expect(cursor).not.toContain(lastKey);
+    const second = await c.request("get", "/resources/{prefix}/{suffix}/records", {
+      params: { path: { prefix: uPrefix, suffix: uSuffix }, query: { ...query, cursor } },
+    });
+    expect(second.data.items).toEqual(provider.records.slice(4, 8).map((r) => ({ city: r.city })));
+    const stolen = await refusal(
+      exchange.client(exchange.consumer).request("get", "/resources/{prefix}/{suffix}/records", {
+        params: { path: { prefix: uPrefix, suffix: uSuffix }, query: { ...query, cursor } },
+      }),
+    );
+    expect([stolen.status, stolen.code]).toEqual([400, "cursor_invalid"]);
+    const forged = Buffer.from(`{"v":1,"a":"${lastKey}"}`).toString("base64url");
+    const refused = await refusal(
+      c.request("get", "/resources/{prefix}/{suffix}/records", {
+        params: { path: { prefix: uPrefix, suffix: uSuffix }, query: { ...query, cursor: forged } },
+      }),
+    );
+    expect(refused.code).toBe("cursor_invalid");
+  });
+
   it("refuses 不予共享 and conditional resources without a grant", async () => {
     const c = exchange.client(exchange.consumer);
     const [nPrefix, nSuffix] = NOT_SHARED.split("/") as [string, string];

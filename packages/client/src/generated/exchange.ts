@@ -3661,6 +3661,8 @@ export interface operations {
             /** @description NDJSON 记录流 (an NDJSON stream) */
             200: {
                 headers: {
+                    /** @description 带 since 时给出: 下次增量拉取的 since 值 (with since: the since of the next incremental pull) */
+                    "Govex-Next-Cursor"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3672,6 +3674,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["Unavailable"];
             504: components["responses"]["GatewayTimeout"];
         };
     };
@@ -3925,6 +3928,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     getAuditCheckpoint: {

@@ -141,6 +141,41 @@ function forwarded(request: OperationRequest, facts: AuditFacts) {
   };
 }
 
+/** What a sealed cursor is bound to: who may continue which walk under which grant. */
+const cursorContext = (request: OperationRequest, facts: AuditFacts, walk: "query" | "changes") =>
+  [walk, callerOf(request).member, facts.resourceCode, facts.shareRequestId ?? ""].join("\n");
+
+/** The provider cursor behind a consumer's cursor, or 400 for one this exchange did not give it. */
+function openCursor(
+  node: NodeServices,
+  cursor: string | undefined,
+  context: string,
+  name: string,
+): string | undefined {
+  if (cursor === undefined) return undefined;
+  const opened = node.cursors.open(cursor, context);
+  if (opened === undefined)
+    throw new NodeProblem("bad-request", {
+      code: "cursor_invalid",
+      zh: "游标无效: 它不是本交换为这一访问(同一单位、资源和共享申请)给出的。请使用上一页响应中的游标。",
+      en: "The cursor is not one this exchange gave for this access (same member, resource and share request): pass the previous page's cursor.",
+      errors: [{ path: `/query/${name}`, code: "cursor_invalid", message: name }],
+    });
+  return opened;
+}
+
+/** A provider cursor sealed for the consumer (see cursor-seal.ts). */
+function sealCursor(node: NodeServices, cursor: string, context: string): string {
+  const sealed = node.cursors.seal(cursor, context);
+  if (sealed === undefined)
+    throw new NodeProblem("provider-error", {
+      code: "provider_cursor_too_long",
+      zh: "提供方返回的游标过长。请联系提供方。",
+      en: "The provider's cursor is too long: contact the provider.",
+    });
+  return sealed;
+}
+
 export const dataHandlers: OperationHandlers = {
   async queryRecords(request, node, facts) {
     const resolved = await resolve(node, request);
@@ -155,6 +190,8 @@ export const dataHandlers: OperationHandlers = {
         zh: `不能按未授权的字段过滤: ${hidden.join("、")}。`,
         en: `You cannot filter on fields you were not granted: ${hidden.join(", ")}.`,
       });
+    const context = cursorContext(request, facts, "query");
+    const cursor = openCursor(node, request.query.cursor as string | undefined, context, "cursor");
     const page = await node.providers.call(resolved.target, async (client) => {
       const { data } = await client.request("get", "/resources/{prefix}/{suffix}/records", {
         params: {
@@ -163,9 +200,7 @@ export const dataHandlers: OperationHandlers = {
             purpose: facts.purpose as string,
             fields: decision.fields,
             ...(Object.keys(filter).length > 0 ? { filter } : {}),
-            ...(request.query.cursor === undefined
-              ? {}
-              : { cursor: request.query.cursor as string }),
+            ...(cursor === undefined ? {} : { cursor }),
             limit: (request.query.limit as number | undefined) ?? 50,
           },
         },
@@ -177,7 +212,9 @@ export const dataHandlers: OperationHandlers = {
       status: 200,
       body: {
         items: page.items.map((record) => applyAccess(record, decision)),
-        ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+        ...(page.nextCursor === undefined
+          ? {}
+          : { nextCursor: sealCursor(node, page.nextCursor, context) }),
         masked: decision.masked,
       },
     };
@@ -227,8 +264,10 @@ export const dataHandlers: OperationHandlers = {
   async pullBatch(request, node, facts) {
     const resolved = await resolve(node, request);
     const decision = await authorize(node, request, facts, resolved, "read", undefined);
-    const since = request.query.since as string | undefined;
+    const context = cursorContext(request, facts, "changes");
+    const since = openCursor(node, request.query.since as string | undefined, context, "since");
     const lines: string[] = [];
+    let next: string | undefined;
     await node.providers.call(resolved.target, async (client) => {
       let cursor: string | undefined = since;
       const path = { prefix: request.path.prefix as string, suffix: request.path.suffix as string };
@@ -245,6 +284,7 @@ export const dataHandlers: OperationHandlers = {
           };
           for (const change of changes.items)
             if (change.record) lines.push(JSON.stringify(applyAccess(change.record, decision)));
+          next = changes.nextCursor;
           if (changes.items.length === 0 || changes.nextCursor === cursor) break;
           cursor = changes.nextCursor;
         } else {
@@ -267,7 +307,7 @@ export const dataHandlers: OperationHandlers = {
           cursor = page.nextCursor;
         }
         if (lines.length > EXPORT_MAX_RECORDS)
-          throw new NodeProblem("forbidden", {
+          throw new NodeProblem("bad-request", {
             code: "export_too_large",
             zh: `导出超过 ${EXPORT_MAX_RECORDS} 条。请按条件分批查询。`,
             en: `The export exceeds ${EXPORT_MAX_RECORDS} records: query in parts instead.`,
@@ -278,6 +318,10 @@ export const dataHandlers: OperationHandlers = {
       status: 200,
       raw: lines.length === 0 ? "" : `${lines.join("\n")}\n`,
       contentType: "application/x-ndjson; charset=utf-8",
+      // Where the next incremental export starts (changes after these).
+      ...(next === undefined
+        ? {}
+        : { headers: { "govex-next-cursor": sealCursor(node, next, context) } }),
     };
   },
 };

@@ -3815,7 +3815,10 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "contentTypes": [
             "application/x-ndjson"
           ],
-          "schema": "pullBatchResponse200"
+          "schema": "pullBatchResponse200",
+          "headers": [
+            "govex-next-cursor"
+          ]
         },
         "400": {
           "contentTypes": [
@@ -3846,6 +3849,15 @@ export const EXCHANGE_SPEC: SpecBundle = {
             "application/problem+json"
           ],
           "schema": "Problem"
+        },
+        "503": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem",
+          "headers": [
+            "retry-after"
+          ]
         },
         "504": {
           "contentTypes": [
@@ -4340,6 +4352,12 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "schema": "Problem"
         },
         "401": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "403": {
           "contentTypes": [
             "application/problem+json"
           ],

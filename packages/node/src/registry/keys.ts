@@ -46,10 +46,19 @@ export function verifierFor(row: {
 export function createKeyRegistry(db: Queryable, clock: Clock): KeyRegistry {
   // Parsing a PEM costs more than the query: keep verifiers by key id and key text.
   const parsed = new Map<string, Verifier | undefined>();
+  // A key id belongs to one member for good (the primary key; its member is set at registration,
+  // and a key is revoked, never deleted or moved): the member of a key this registry has read
+  // needs no second query. Status and expiry are still read on every resolution.
+  const owners = new Map<string, string>();
+  const remember = (row: KeyRow) => {
+    if (owners.size > 10_000) owners.clear();
+    owners.set(row.key_id, row.member_code);
+  };
 
   async function active(keyId: string): Promise<{ row: KeyRow; verifier: Verifier } | undefined> {
     if (typeof keyId !== "string" || keyId.length > 128) return undefined;
     const row = (await db.query<KeyRow>(KEY_SQL, [keyId])).rows[0];
+    if (row !== undefined) remember(row);
     if (row?.status !== "active") return undefined;
     if (row.not_after !== null && row.not_after.getTime() <= clock.now().getTime())
       return undefined;
@@ -69,7 +78,10 @@ export function createKeyRegistry(db: Queryable, clock: Clock): KeyRegistry {
       return found?.row.member_code === memberCode ? found.verifier : undefined;
     },
     async memberOf(keyId) {
+      const known = owners.get(keyId);
+      if (known !== undefined) return known;
       const row = (await db.query<KeyRow>(KEY_SQL, [keyId])).rows[0];
+      if (row !== undefined) remember(row);
       return row?.member_code;
     },
   };

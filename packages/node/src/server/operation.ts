@@ -7,6 +7,7 @@ import type { Signer } from "@govex/security";
 import type { FastifyBaseLogger } from "fastify";
 import type { AuditEntryInput, AuditLog } from "../audit/index.js";
 import type { Clock } from "../calendar/index.js";
+import type { CursorSeal } from "../data/cursor-seal.js";
 import type { Db } from "../store/index.js";
 import type { Lang } from "./problem.js";
 import type { ProviderGateway } from "./provider-gateway.js";
@@ -62,6 +63,8 @@ export interface NodeServices {
   /** The node's own key: signs responses and requests to providers. */
   signer: Signer;
   providers: ProviderGateway;
+  /** Seals provider cursors before consumers see them. */
+  cursors: CursorSeal;
   /** The operator member's code. */
   operator: string;
   /** Node version, reported by health. */
