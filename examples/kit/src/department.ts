@@ -102,13 +102,28 @@ export async function runDepartmentMain(
   process.stdout.write(
     `${options.title}\n  ${lang === "en" ? "provider" : "提供方接口"}: ${department.provider.url}\n`,
   );
-  const result = await department.conformance();
-  process.stdout.write(renderText(result, lang));
-  if (check) {
-    await department.close();
-    await options.stop?.();
-    process.exitCode = result.summary.ok ? 0 : 1;
-    return;
+  if (department.keys.exchangeSigner) {
+    const result = await department.conformance();
+    process.stdout.write(renderText(result, lang));
+    if (check) {
+      await department.close();
+      await options.stop?.();
+      process.exitCode = result.summary.ok ? 0 : 1;
+      return;
+    }
+  } else {
+    // Trusting a running exchange's key: that exchange runs the kit, signed with its own key.
+    process.stdout.write(
+      lang === "en"
+        ? `  trusts the exchange key in ${EXCHANGE_PUBLIC_KEY_ENV}; run the conformance kit with that exchange's key (govex conformance).\n`
+        : `  信任 ${EXCHANGE_PUBLIC_KEY_ENV} 中的交换节点公钥;请用该节点的密钥运行一致性测试(govex conformance)。\n`,
+    );
+    if (check) {
+      await department.close();
+      await options.stop?.();
+      process.exitCode = 2;
+      return;
+    }
   }
   process.stdout.write(lang === "en" ? "Serving; Ctrl-C to stop.\n" : "服务中,按 Ctrl-C 停止。\n");
   await new Promise<void>((resolve) => {

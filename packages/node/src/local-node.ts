@@ -7,7 +7,7 @@
  */
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   createSigner,
@@ -20,6 +20,7 @@ import {
 import type { FastifyServerOptions } from "fastify";
 import { createExchangeNode, type ExchangeNode } from "./node.js";
 import type { Lang } from "./server/problem.js";
+import { StoreError } from "./store/index.js";
 
 export interface LocalNodeOptions {
   /** Keys and the embedded database live here (created if missing). */
@@ -34,6 +35,10 @@ export interface LocalNodeOptions {
   operator?: { code: string; name: string; divisionCode?: string };
   /** The audit log's name in its checkpoints (default "govex.local/audit"). */
   auditOrigin?: string;
+  /** The X-Road-style instance of service paths, e.g. "CN-370000" (default "CN"). */
+  instance?: string;
+  /** `scheme://host[:port]` callers address when a TLS proxy is in front (signatures cover it). */
+  publicOrigin?: string;
   lang?: Lang;
   /** fastify's pino options (default: level info, appended to `<dataDir>/node.log`). */
   logger?: FastifyServerOptions["logger"];
@@ -108,25 +113,38 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     log: join(options.dataDir, "node.log"),
   };
   await writeFile(files.auditVerifierKey, `${auditVerifierKey}\n`);
-  const node = await createExchangeNode({
-    store: options.databaseUrl
-      ? { url: options.databaseUrl }
-      : { dataDir: join(options.dataDir, "db") },
-    key: { keyId: NODE_KEY_ID, algorithm: "ed25519", privateKey: nodeKey.privatePem },
-    operator: {
-      ...operator,
-      keys: [{ keyId: OPERATOR_KEY_ID, algorithm: "ed25519", publicKey: operatorKey.publicPem }],
-    },
-    auditOrigin: origin,
-    ...(options.lang === undefined ? {} : { lang: options.lang }),
-    // pino, one JSON object per line (request ids, refusals with their codes, errors).
-    logger: options.logger ?? { level: "info", file: files.log },
-  });
+  // The log names members, resources and refusals: readable by the node's user only.
+  await writeFile(files.log, "", { flag: "a", mode: 0o600 });
+  await chmod(files.log, 0o600);
+  const release = options.databaseUrl ? async () => {} : await lockDataDir(options.dataDir);
+  let node: ExchangeNode;
+  try {
+    node = await createExchangeNode({
+      store: options.databaseUrl
+        ? { url: options.databaseUrl }
+        : { dataDir: join(options.dataDir, "db") },
+      key: { keyId: NODE_KEY_ID, algorithm: "ed25519", privateKey: nodeKey.privatePem },
+      operator: {
+        ...operator,
+        keys: [{ keyId: OPERATOR_KEY_ID, algorithm: "ed25519", publicKey: operatorKey.publicPem }],
+      },
+      auditOrigin: origin,
+      instance: options.instance ?? "CN",
+      ...(options.publicOrigin === undefined ? {} : { publicOrigin: options.publicOrigin }),
+      ...(options.lang === undefined ? {} : { lang: options.lang }),
+      // pino, one JSON object per line (request ids, refusals with their codes, errors).
+      logger: options.logger ?? { level: "info", file: files.log },
+    });
+  } catch (error) {
+    await release();
+    throw error;
+  }
   let url: string;
   try {
     url = await node.listen({ port: options.port ?? 8700, host: options.host ?? "127.0.0.1" });
   } catch (error) {
     await node.close();
+    await release();
     throw error;
   }
   return {
@@ -150,6 +168,47 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       }),
     },
     auditVerifierKey,
-    close: () => node.close(),
+    async close() {
+      await node.close();
+      await release();
+    },
   };
+}
+
+/**
+ * One node per embedded database: PGlite has a single writer, and a second process on the same
+ * directory would corrupt it. The lock file holds the owner's pid; a lock whose process is gone
+ * is taken over.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const file = join(dataDir, "node.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(file, `${process.pid}\n`, { flag: "wx" });
+      return () => rm(file, { force: true });
+    } catch (error) {
+      if ((error as { code?: string }).code !== "EEXIST") throw error;
+      const pid = Number((await readFile(file, "utf8").catch(() => "")).trim());
+      if (Number.isInteger(pid) && pid > 0 && alive(pid))
+        throw new StoreError("unavailable", {
+          zh: `数据目录 ${dataDir} 正由另一个节点(进程 ${pid})使用。请先停止它, 或换一个 --data-dir。`,
+          en: `The data directory ${dataDir} is in use by another node (process ${pid}): stop it, or use another --data-dir.`,
+          params: { pid },
+        });
+      await rm(file, { force: true });
+    }
+  }
+  throw new StoreError("unavailable", {
+    zh: `无法锁定数据目录 ${dataDir}。`,
+    en: `The data directory ${dataDir} cannot be locked.`,
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === "EPERM";
+  }
 }

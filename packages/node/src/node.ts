@@ -39,6 +39,7 @@ import {
   type OpenStoreOptions,
   openStore,
   type Store,
+  StoreError,
 } from "./store/index.js";
 
 /** A member's public key as registered (specs/exchange v1 PublicKey). */
@@ -130,6 +131,11 @@ export async function createExchangeNode(options: ExchangeNodeOptions): Promise<
     const origin = options.auditOrigin ?? "govex.local/audit";
     const signing = { origin, signers: [noteSigner(origin, options.key)] };
     await registerOperator(store, options.operator);
+    // The trigram index of catalog search, when pg_trgm arrived after migration 0006 ran.
+    if (store.features.pgTrgm)
+      await store.exec(
+        "create index if not exists catalog_resources_search on catalog_resources using gin (search_text gin_trgm_ops)",
+      );
     const keys = createKeyRegistry(store, clock);
     const registry = new Registry();
     const providers = createProviderGateway({
@@ -178,6 +184,11 @@ export async function createExchangeNode(options: ExchangeNodeOptions): Promise<
       ...(options.loggerInstance === undefined ? {} : { loggerInstance: options.loggerInstance }),
       ...(options.publicOrigin === undefined ? {} : { publicOrigin: options.publicOrigin }),
     });
+    if (!store.features.pgTrgm || !store.features.pgTrgmCjk)
+      app.log.warn(
+        { pgTrgm: store.features.pgTrgm, pgTrgmCjk: store.features.pgTrgmCjk },
+        "catalog keyword search runs without a trigram index: install pg_trgm in a UTF-8 (LC_CTYPE C.UTF-8 or zh_CN.UTF-8) database",
+      );
     // Keys past their retention (24 h) are deleted hourly; nonces sweep themselves.
     const sweeper = setInterval(() => {
       idempotency
@@ -219,11 +230,26 @@ async function registerOperator(store: Store, operator: ExchangeNodeOptions["ope
        on conflict (code) do nothing`,
       [operator.code, operator.name, operator.memberClass ?? "GOV", operator.divisionCode ?? null],
     );
-    for (const key of operator.keys)
+    for (const key of operator.keys) {
       await tx.query(
         `insert into member_keys (key_id, member_code, algorithm, public_key) values ($1, $2, $3, $4)
          on conflict (key_id) do nothing`,
         [key.keyId, operator.code, key.algorithm, key.publicKey],
       );
+      const { rows } = await tx.query<{ member_code: string; public_key: string }>(
+        "select member_code, public_key from member_keys where key_id = $1",
+        [key.keyId],
+      );
+      // A key id names one key for good: a different key under it would lock the operator out.
+      if (
+        rows[0]?.member_code !== operator.code ||
+        rows[0].public_key.trim() !== key.publicKey.trim()
+      )
+        throw new StoreError("config_invalid", {
+          zh: `密钥标识 ${key.keyId} 已登记为另一把公钥。运营方换了密钥时, 请用新的密钥标识登记新钥, 再吊销旧钥。`,
+          en: `Key id ${key.keyId} is registered with another public key: when the operator's key changes, register the new key under a new key id and revoke the old one.`,
+          params: { keyId: key.keyId },
+        });
+    }
   });
 }

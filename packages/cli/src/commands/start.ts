@@ -12,11 +12,14 @@ const HELP: Record<Lang, string> = {
 
 用法:
   govex start [--data-dir <目录>] [--database <postgres://…>] [--port <端口>] [--host <地址>]
-              [--no-demo] [--check] [--lang en]
+              [--public-origin <https://…>] [--instance <CN-370000>] [--no-demo] [--check] [--lang en]
 
   --data-dir   密钥和嵌入式数据库(PGlite)所在目录, 默认 .govex
   --database   改用 PostgreSQL(也可用环境变量 GOVEX_DATABASE_URL)
   --port       节点端口, 默认 8700;示例部门用 8701–8704
+  --host       监听地址, 默认 127.0.0.1(对外服务时设为 0.0.0.0 并置于 TLS 代理之后)
+  --public-origin  调用方访问的地址(TLS 代理之后), 如 https://exchange.example.gov.cn;签名覆盖它
+  --instance   服务路径的实例前缀, 默认 CN
   --no-demo    只启动节点, 不接入示例部门
   --check      演示走完即退出: 0 全部通过, 1 失败(用于 CI)
 
@@ -27,11 +30,15 @@ const HELP: Record<Lang, string> = {
 
 Usage:
   govex start [--data-dir <dir>] [--database <postgres://…>] [--port <port>] [--host <address>]
-              [--no-demo] [--check] [--lang en]
+              [--public-origin <https://…>] [--instance <CN-370000>] [--no-demo] [--check] [--lang en]
 
   --data-dir   where the keys and the embedded database (PGlite) live, default .govex
   --database   use PostgreSQL instead (or GOVEX_DATABASE_URL)
   --port       the node's port, default 8700; the example departments use 8701–8704
+  --host       the interface to listen on, default 127.0.0.1 (0.0.0.0 behind a TLS proxy)
+  --public-origin  the address callers use behind a TLS proxy, e.g. https://exchange.example.gov.cn;
+               signatures cover it
+  --instance   the instance prefix of service paths, default CN
   --no-demo    start the node only
   --check      exit once the demo walk is done: 0 passed, 1 failed (for CI)
 
@@ -64,6 +71,8 @@ function parse(args: string[]) {
       database: { type: "string" },
       port: { type: "string" },
       host: { type: "string" },
+      "public-origin": { type: "string" },
+      instance: { type: "string" },
       "no-demo": { type: "boolean" },
       check: { type: "boolean" },
       lang: { type: "string" },
@@ -104,6 +113,8 @@ export async function startCommand(
       ...(databaseUrl ? { databaseUrl } : {}),
       port,
       ...(parsed.values.host ? { host: parsed.values.host } : {}),
+      ...(parsed.values["public-origin"] ? { publicOrigin: parsed.values["public-origin"] } : {}),
+      ...(parsed.values.instance ? { instance: parsed.values.instance } : {}),
       lang,
     });
   } catch (error) {

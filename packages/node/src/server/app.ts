@@ -103,6 +103,32 @@ const SAFE = new Set(["GET", "HEAD"]);
 /** Data operations: audited even when refused. */
 const DATA_ACCESS = new Set(["queryRecords", "getRecord", "verifyRecord", "pullBatch"]);
 
+/**
+ * A request as the log shows it: method and path, never the query (purpose, filter values) nor a
+ * record key in the path (a 公民身份号码): the log is not a second copy of the data.
+ */
+export function logPath(url: string): string {
+  const path = url.split("?", 1)[0] ?? "";
+  return path.replace(/(\/records\/)[^/]+$/, "$1{key}");
+}
+
+function withPrivateRequests(
+  logger: FastifyServerOptions["logger"],
+): FastifyServerOptions["logger"] {
+  if (!logger) return logger;
+  const base = logger === true ? {} : logger;
+  return {
+    ...base,
+    serializers: {
+      ...(base as { serializers?: object }).serializers,
+      req: (req: { method: string; url: string; id?: string }) => ({
+        method: req.method,
+        url: logPath(req.url),
+      }),
+    },
+  };
+}
+
 /** `{name}` path templates as fastify routes. */
 const routeUrl = (basePath: string, path: string) => basePath + path.replace(/\{([^}]+)\}/g, ":$1");
 
@@ -115,7 +141,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
   const app = Fastify({
     ...(options.loggerInstance
       ? { loggerInstance: options.loggerInstance }
-      : { logger: options.logger ?? false }),
+      : { logger: withPrivateRequests(options.logger ?? false) }),
     bodyLimit: Math.max(options.bodyLimit ?? 1024 * 1024, options.batchLimit ?? 64 * 1024 * 1024),
     requestTimeout: 60_000,
     keepAliveTimeout: 72_000,

@@ -70,9 +70,12 @@ export async function validateAgainst(
 ): Promise<ValidationIssue[]> {
   const all = await specValidators();
   const prefix = `/${name}`;
+  // Messages name a field by its dotted path from the root: drop the wrapper's name.
+  const dotted = `${name}.`;
   return all.validate({ [name]: value }, { lang, maxErrors }).map((issue) => ({
     ...issue,
     path: issue.path.startsWith(prefix) ? issue.path.slice(prefix.length) : issue.path,
+    message: issue.message.replaceAll(dotted, ""),
   }));
 }
 
