@@ -115,7 +115,7 @@ export async function joinDemoDepartments(
       );
       await once(() => client.request("post", "/catalog/entries", { body: entry as never }));
       say(
-        `  ✓ ${entry.provider}(${member}) 已接入: 系统 ${spec.system} ${dept.url},一致性测试 ${result.summary.passed}/${result.summary.total} 通过, 服务 ${services.data.items.map((s) => s.path).join("、")} 已启用, 目录 ${entry.resourceCode}「${entry.name}」已发布`,
+        `  ✓ ${entry.provider}(${member}) 已接入: 系统 ${spec.system} ${dept.url},符合性测试 ${result.summary.passed}/${result.summary.total} 通过, 服务 ${services.data.items.map((s) => s.path).join("、")} 已启用, 目录 ${entry.resourceCode}「${entry.name}」已发布`,
         `  ✓ ${entry.provider} (${member}) joined: system ${spec.system} at ${dept.url}, conformance ${result.summary.passed}/${result.summary.total} passed, service ${services.data.items.map((s) => s.path).join(", ")} active, catalog ${entry.resourceCode} published`,
       );
       await client.close();

@@ -116,7 +116,7 @@ export async function runDepartmentMain(
     process.stdout.write(
       lang === "en"
         ? `  trusts the exchange key in ${EXCHANGE_PUBLIC_KEY_ENV}; run the conformance kit with that exchange's key (govex conformance).\n`
-        : `  信任 ${EXCHANGE_PUBLIC_KEY_ENV} 中的交换节点公钥;请用该节点的密钥运行一致性测试(govex conformance)。\n`,
+        : `  信任 ${EXCHANGE_PUBLIC_KEY_ENV} 中的交换节点公钥;请用该节点的密钥运行符合性测试(govex conformance)。\n`,
     );
     if (check) {
       await department.close();

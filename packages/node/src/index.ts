@@ -7,10 +7,15 @@
  */
 export * from "./access/index.js";
 export * from "./audit/index.js";
+export * from "./bulk/index.js";
 export * from "./calendar/index.js";
+export * from "./catalog/index.js";
+export * from "./census/index.js";
 export * from "./errors.js";
+export * from "./events/index.js";
 export * from "./local-node.js";
 export * from "./node.js";
 export { isNodeProblem, NodeProblem } from "./server/problem.js";
 export { EXCHANGE_SPEC } from "./server/spec.js";
+export * from "./sharing/index.js";
 export * from "./store/index.js";

@@ -1,5 +1,5 @@
 /**
- * `startExchangeNode`: the reference exchange node (共享交换平台 of 国办发〔2017〕39号) — its
+ * `createExchangeNode`: the reference exchange node (共享交换平台 of 国办发〔2017〕39号) — its
  * database (embedded PGlite or PostgreSQL, migrated), the operator member, the HTTP server of
  * specs/exchange v1, the provider gateway and the audit log with signed checkpoints.
  * @module

@@ -217,7 +217,7 @@ export interface paths {
         /**
          * 更新信息系统
          * @description 更新信息系统的名称或提供方接口地址(如系统迁移到新服务器)。地址改变后，系统的服务回到待启用状态，
-         *     须对新地址重新提交一致性测试报告。路径中的系统代码须与请求体一致。
+         *     须对新地址重新提交符合性测试报告。路径中的系统代码须与请求体一致。
          *     Updates a system's name or provider base URL (e.g. the system moved). When the URL changes,
          *     the system's services return to pending until a conformance report for the new URL is
          *     submitted. The body's code must equal the path's.
@@ -276,8 +276,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 提交一致性测试报告，启用系统的服务
-         * @description 成员单位提交由本单位登记的密钥签名的一致性测试报告(govex 一致性测试工具生成)。节点核对签名、报告所测的
+         * 提交符合性测试报告，启用系统的服务
+         * @description 成员单位提交由本单位登记的密钥签名的符合性测试报告(govex 符合性测试工具生成)。节点核对签名、报告所测的
          *     提供方接口地址与系统登记的一致、必测项全部通过且报告未过期，再读取提供方的 describe,为报告覆盖的每个资源
          *     登记并启用服务。之前未启用的服务不转发任何数据访问。
          *     The member submits a conformance report signed with one of its registered keys. The node
@@ -1076,7 +1076,7 @@ export interface components {
             resourceCode: components["schemas"]["resourceCode"];
             operations?: ("query" | "get" | "verify" | "changes")[];
             /**
-             * @description 启用状态;提交有效的一致性测试报告后启用 (active once a valid conformance report was accepted)
+             * @description 启用状态;提交有效的符合性测试报告后启用 (active once a valid conformance report was accepted)
              * @enum {string}
              */
             readonly status?: "pending" | "active" | "suspended";

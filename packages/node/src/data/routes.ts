@@ -121,7 +121,7 @@ async function authorize(
   if (!resolved.target.baseUrl)
     throw new NodeProblem("provider-unavailable", {
       code: "service_inactive",
-      zh: "该资源的提供方服务尚未启用(未提交有效的一致性测试报告)。请联系提供方。",
+      zh: "该资源的提供方服务尚未启用(未提交有效的符合性测试报告)。请联系提供方。",
       en: "The resource's provider service is not active (no valid conformance report yet): contact the provider.",
       retryAfter: 60,
     });

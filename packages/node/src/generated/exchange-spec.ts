@@ -805,7 +805,7 @@ export const EXCHANGE_SPEC: SpecBundle = {
             "suspended"
           ],
           "readOnly": true,
-          "description": "启用状态;提交有效的一致性测试报告后启用 (active once a valid conformance report was accepted)"
+          "description": "启用状态;提交有效的符合性测试报告后启用 (active once a valid conformance report was accepted)"
         }
       }
     },
@@ -1270,7 +1270,7 @@ export const EXCHANGE_SPEC: SpecBundle = {
     },
     "submitConformanceReportRequest": {
       "type": "object",
-      "description": "签名的一致性测试报告 (a signed conformance report, https://govex.dev/conformance/report/v1)",
+      "description": "签名的符合性测试报告 (a signed conformance report, https://govex.dev/conformance/report/v1)",
       "required": [
         "type",
         "provider",

@@ -417,7 +417,7 @@ export function registryHandlers(options: { instance: string }): OperationHandle
       });
       if (!verdict.ok)
         throw invalid(
-          `一致性测试报告未通过核验: ${verdict.message["zh-CN"]}`,
+          `符合性测试报告未通过核验: ${verdict.message["zh-CN"]}`,
           `The conformance report does not verify: ${verdict.message.en}`,
           [{ path: "", code: verdict.code, message: verdict.message[request.lang] }],
           verdict.code,
@@ -434,7 +434,7 @@ export function registryHandlers(options: { instance: string }): OperationHandle
       );
       if (resources.length === 0)
         throw invalid(
-          "报告覆盖的资源提供方一个也未提供。请对当前的提供方接口重新运行一致性测试。",
+          "报告覆盖的资源提供方一个也未提供。请对当前的提供方接口重新运行符合性测试。",
           "The provider offers none of the resources the report covers: run the kit again on the current provider.",
           [
             {
