@@ -6,17 +6,43 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createSigner, signResponse } from "@govex/security";
+import { createSigner, type Signer, signResponse } from "@govex/security";
 
 const NODE_KEY = process.env.BENCH_NODE_KEY ?? "";
 const signer = createSigner({ keyId: "bench-node", algorithm: "ed25519", key: NODE_KEY });
 const body = JSON.stringify({ status: "ok", version: "1.0.0" });
 
+// The floor of the signed path, for a request with `x-bench-floor`: the server's Ed25519
+// signature alone, over bytes the size of a real response base, answered with signature
+// fields of the real size made once here — no base building, parsing or digest.
+const floor = await (async () => {
+  let base: Uint8Array = new Uint8Array(0);
+  const capture: Signer = {
+    keyId: signer.keyId,
+    algorithm: signer.algorithm,
+    sign: (data) => {
+      base = data;
+      return signer.sign(data);
+    },
+  };
+  const request = {
+    method: "GET",
+    url: "http://127.0.0.1/v1/health",
+    headers: { signature: `govex=:${Buffer.alloc(64).toString("base64")}:` },
+  };
+  const response = { status: 200, headers: { "content-type": "application/json" } };
+  const headers = await signResponse(response, request, { signer: capture, body });
+  return { base, headers };
+})();
+
 const server = createServer((req, res) => {
   req.resume();
   req.on("end", async () => {
     const headers: Record<string, string> = { "content-type": "application/json" };
-    if (req.headers.signature) {
+    if (req.headers["x-bench-floor"]) {
+      await signer.sign(floor.base);
+      Object.assign(headers, floor.headers);
+    } else if (req.headers.signature) {
       const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
       Object.assign(
         headers,

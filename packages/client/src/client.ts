@@ -11,6 +11,7 @@ import {
   verifyResponse,
 } from "@govex/security";
 import { Agent, type Dispatcher } from "undici";
+import { Deadline } from "./deadline.js";
 import { ClientError, toProblemError } from "./problem.js";
 import {
   backoffDelay,
@@ -18,7 +19,6 @@ import {
   parseRetryAfter,
   RETRYABLE_STATUS,
   type RetryOptions,
-  sleep,
 } from "./retry.js";
 import type {
   HttpMethod,
@@ -189,8 +189,8 @@ export class GovexClient<Paths extends object> {
     options?: RequestOptions<Operation<Paths, P, "get">> & { maxLineBytes?: number },
   ): AsyncGenerator<unknown> {
     const raw = (options ?? {}) as RawOptions & { maxLineBytes?: number };
-    const prepared = await this.#prepare("get", path, raw);
-    const { signal, done } = this.#deadline(raw);
+    const prepared = this.#prepare("get", path, raw);
+    const signal = this.#deadline(raw);
     try {
       const signed = await this.#sign(prepared);
       const response = await this.#dispatcher.request({
@@ -239,13 +239,13 @@ export class GovexClient<Paths extends object> {
     } catch (error) {
       throw signal.aborted ? abortError(signal, error) : error;
     } finally {
-      done();
+      signal.done();
     }
   }
 
   async #call(method: string, path: string, options: RawOptions): Promise<ClientResponse<unknown>> {
-    const prepared = await this.#prepare(method, path, options);
-    const { signal, done } = this.#deadline(options);
+    const prepared = this.#prepare(method, path, options);
+    const signal = this.#deadline(options);
     const retry = this.#options.retry ?? {};
     const retries = retry.retries ?? 3;
     const canRetry = isRetrySafe(prepared.method, prepared.idempotencyKey !== undefined);
@@ -268,16 +268,16 @@ export class GovexClient<Paths extends object> {
           if (retryAfter !== undefined && retryAfter > (retry.maxRetryAfter ?? 30_000)) throw error;
           wait = retryAfter ?? backoffDelay(attempt, retry);
         }
-        await sleep(wait, signal);
+        await signal.sleep(wait);
       }
     } catch (error) {
       throw signal.aborted ? abortError(signal, error) : error;
     } finally {
-      done();
+      signal.done();
     }
   }
 
-  async #prepare(method: string, path: string, options: RawOptions): Promise<Prepared> {
+  #prepare(method: string, path: string, options: RawOptions): Prepared {
     const upper = method.toUpperCase();
     const url = new URL(substitutePath(path, options.params?.path).replace(/^\//, ""), this.#base);
     appendQuery(url, options.params?.query);
@@ -329,7 +329,7 @@ export class GovexClient<Paths extends object> {
     return { headers, message: { method: prepared.method, url: prepared.url, headers } };
   }
 
-  async #attempt(prepared: Prepared, signal: AbortSignal): Promise<ClientResponse<unknown>> {
+  async #attempt(prepared: Prepared, signal: Deadline): Promise<ClientResponse<unknown>> {
     // Each attempt is signed afresh (new created and nonce); the Idempotency-Key stays.
     const signed = await this.#sign(prepared);
     const response = await this.#dispatcher.request({
@@ -337,7 +337,11 @@ export class GovexClient<Paths extends object> {
       path: prepared.url.pathname + prepared.url.search,
       method: prepared.method as Dispatcher.HttpMethod,
       headers: signed.headers,
-      body: prepared.body === undefined ? null : Buffer.from(prepared.body),
+      // A view of the body's bytes, not a copy (a bulk push can be megabytes).
+      body:
+        prepared.body === undefined
+          ? null
+          : Buffer.from(prepared.body.buffer, prepared.body.byteOffset, prepared.body.byteLength),
       signal,
     });
     const headers = response.headers;
@@ -429,23 +433,8 @@ export class GovexClient<Paths extends object> {
     return Buffer.from(await this.#readBody(body)).toString("utf8");
   }
 
-  #deadline(options: RawOptions): { signal: AbortSignal; done: () => void } {
-    const controller = new AbortController();
-    const timeout = options.timeout ?? this.#options.timeout ?? 30_000;
-    const timer = setTimeout(
-      () => controller.abort(new ClientError("timeout", `no answer within ${timeout} ms`)),
-      timeout,
-    );
-    const onAbort = () => controller.abort(options.signal?.reason);
-    if (options.signal?.aborted) controller.abort(options.signal.reason);
-    else options.signal?.addEventListener("abort", onAbort, { once: true });
-    return {
-      signal: controller.signal,
-      done: () => {
-        clearTimeout(timer);
-        options.signal?.removeEventListener("abort", onAbort);
-      },
-    };
+  #deadline(options: RawOptions): Deadline {
+    return new Deadline(options.timeout ?? this.#options.timeout ?? 30_000, options.signal);
   }
 }
 
@@ -462,7 +451,7 @@ interface RawOptions {
 }
 
 /** The deadline's own reason is a ClientError("timeout"); anything else is the caller's abort. */
-function abortError(signal: AbortSignal, error: unknown): unknown {
+function abortError(signal: Deadline, error: unknown): unknown {
   if (error instanceof ClientError || (error instanceof Error && error.name === "ProblemError"))
     return error;
   if (signal.reason instanceof ClientError) return signal.reason;

@@ -100,6 +100,17 @@ describe("signed calls over a socket", () => {
     );
   });
 
+  it("sends a byte body that is a view into a larger buffer as exactly its bytes", async () => {
+    const json = JSON.stringify(entry(2));
+    const buffer = Buffer.from(`garbage${json}garbage`);
+    const body = buffer.subarray(7, 7 + Buffer.byteLength(json));
+    const created = await client.request("post", "/catalog/entries", {
+      body: body as unknown as CatalogEntry,
+    });
+    expect(created.status).toBe(201);
+    expect(created.data.entry.resourceCode).toBe("101001/000002");
+  });
+
   it("works the same with SM2 signatures", async () => {
     const sm2Client = createExchangeClient({
       baseUrl: server.url,
@@ -282,6 +293,29 @@ describe("faults", () => {
     });
     server.faults.slowBodyMs = 0;
     expect((await client.request("get", "/health")).status).toBe(200);
+  });
+
+  it("stops a backoff wait at the deadline, without another attempt", async () => {
+    // A Retry-After of 20 s outlasts this test's 10 s unless the deadline ends the wait.
+    server.faults.unavailable = { count: 1, retryAfter: "20" };
+    await expect(client.request("get", "/health", { timeout: 300 })).rejects.toMatchObject({
+      name: "ClientError",
+      code: "timeout",
+    });
+    expect(server.log).toHaveLength(1);
+  }, 10_000);
+
+  it("sends nothing when the caller's signal is already aborted", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      client.request("get", "/health", { signal: controller.signal }),
+    ).rejects.toMatchObject({
+      name: "ClientError",
+      code: "aborted",
+      cause: expect.objectContaining({ name: "AbortError" }),
+    });
+    expect(server.log).toHaveLength(0);
   });
 
   it("stops when the caller aborts", async () => {

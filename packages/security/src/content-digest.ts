@@ -1,11 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
-import { createDigest, digest, type HashAlgorithm } from "./hash.js";
-import {
-  type Dictionary,
-  isInnerList,
-  parseDictionary,
-  serializeDictionary,
-} from "./structured-fields.js";
+import { createDigest, digest, type HashAlgorithm, type IncrementalDigest } from "./hash.js";
+import { type Dictionary, isInnerList, parseDictionary } from "./structured-fields.js";
 
 /**
  * Digest algorithms for Content-Digest: the two "active" entries of the IANA
@@ -35,10 +30,17 @@ export function contentDigest(
   content: Uint8Array | string,
   algorithms: readonly ContentDigestAlgorithm[] = ["sha-256"],
 ): string {
-  const dict: Dictionary = new Map();
-  for (const algorithm of algorithms)
-    dict.set(algorithm, { value: digest(algorithm, content), params: new Map() });
-  return serializeDictionary(dict);
+  // The Dictionary `alg=:base64:, …` written directly (RFC 8941 §4.1.2), each algorithm once.
+  let field = "";
+  const seen: string[] = [];
+  for (const algorithm of algorithms) {
+    if (seen.includes(algorithm)) continue;
+    seen.push(algorithm);
+    const bytes = digest(algorithm, content);
+    const base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+    field += `${field === "" ? "" : ", "}${algorithm}=:${base64}:`;
+  }
+  return field;
 }
 
 export type ContentDigestResult =
@@ -59,9 +61,10 @@ export function verifyContentDigest(
   content: Uint8Array | string,
   accept: readonly ContentDigestAlgorithm[] = CONTENT_DIGEST_ALGORITHMS,
 ): ContentDigestResult {
-  const verifier = createContentDigestVerifier(fieldValue, accept);
-  verifier.update(content);
-  return verifier.result();
+  const parsed = expectedDigests(fieldValue, accept);
+  if (!("expected" in parsed)) return parsed;
+  // The whole content is at hand: one-shot digests, no incremental hash objects.
+  return compareDigests(parsed, (algorithm) => digest(algorithm, content));
 }
 
 /** Checks content that arrives in chunks against a Content-Digest field value. */
@@ -79,54 +82,77 @@ export function createContentDigestVerifier(
   fieldValue: string,
   accept: readonly ContentDigestAlgorithm[] = CONTENT_DIGEST_ALGORITHMS,
 ): ContentDigestVerifier {
-  const failed = (
-    code: "content_digest_malformed" | "content_digest_unsupported",
-    detail: string,
-  ): ContentDigestVerifier => ({
-    update: () => {},
-    result: () => ({ ok: false, code, detail }),
-  });
+  const parsed = expectedDigests(fieldValue, accept);
+  if (!("expected" in parsed)) return { update: () => {}, result: () => parsed };
+  const hashes = parsed.expected.map((e) => createDigest(e.algorithm));
+  return {
+    update(chunk) {
+      for (const hash of hashes) hash.update(chunk);
+    },
+    result: () =>
+      compareDigests(parsed, (_, index) => (hashes[index] as IncrementalDigest).digest()),
+  };
+}
+
+type DigestFailure = Extract<ContentDigestResult, { ok: false }>;
+
+interface ExpectedDigests {
+  /** The known algorithms of the field, in its order, with the bytes each claims. */
+  expected: { algorithm: ContentDigestAlgorithm; value: Uint8Array }[];
+  /** The first of them that `accept` allows: the one a success names. */
+  matched: ContentDigestAlgorithm;
+}
+
+function expectedDigests(
+  fieldValue: string,
+  accept: readonly ContentDigestAlgorithm[],
+): ExpectedDigests | DigestFailure {
   if (fieldValue.length > MAX_FIELD_LENGTH)
-    return failed("content_digest_malformed", "field value too long");
+    return { ok: false, code: "content_digest_malformed", detail: "field value too long" };
   let dict: Dictionary;
   try {
     dict = parseDictionary(fieldValue);
   } catch (error) {
-    return failed("content_digest_malformed", (error as Error).message);
+    return { ok: false, code: "content_digest_malformed", detail: (error as Error).message };
   }
-  const expected: {
-    algorithm: ContentDigestAlgorithm;
-    value: Uint8Array;
-    hash: ReturnType<typeof createDigest>;
-  }[] = [];
+  const expected: ExpectedDigests["expected"] = [];
   for (const [name, member] of dict) {
     if (!KNOWN.has(name)) continue;
     if (isInnerList(member) || !(member.value instanceof Uint8Array)) {
-      return failed("content_digest_malformed", `${name} is not a byte sequence`);
+      return {
+        ok: false,
+        code: "content_digest_malformed",
+        detail: `${name} is not a byte sequence`,
+      };
     }
-    const algorithm = name as ContentDigestAlgorithm;
-    expected.push({ algorithm, value: member.value, hash: createDigest(algorithm) });
+    expected.push({ algorithm: name as ContentDigestAlgorithm, value: member.value });
   }
   const matched = expected.find((e) => accept.includes(e.algorithm));
-  if (!matched) return failed("content_digest_unsupported", `none of ${accept.join(", ")} present`);
-  return {
-    update(chunk) {
-      for (const e of expected) e.hash.update(chunk);
-    },
-    result() {
-      // Every known algorithm present must match (RFC 9530 §3 leaves the choice to the
-      // recipient; govex is strict so that a mismatching second digest cannot ride along).
-      for (const e of expected) {
-        const actual = e.hash.digest();
-        if (e.value.length !== actual.length || !timingSafeEqual(e.value, actual)) {
-          return {
-            ok: false,
-            code: "content_digest_mismatch",
-            detail: `${e.algorithm} does not match the content`,
-          };
-        }
-      }
-      return { ok: true, algorithm: matched.algorithm };
-    },
-  };
+  if (!matched) {
+    return {
+      ok: false,
+      code: "content_digest_unsupported",
+      detail: `none of ${accept.join(", ")} present`,
+    };
+  }
+  return { expected, matched: matched.algorithm };
+}
+
+function compareDigests(
+  { expected, matched }: ExpectedDigests,
+  actualOf: (algorithm: ContentDigestAlgorithm, index: number) => Uint8Array,
+): ContentDigestResult {
+  // Every known algorithm present must match (RFC 9530 §3 leaves the choice to the
+  // recipient; govex is strict so that a mismatching second digest cannot ride along).
+  for (const [index, e] of expected.entries()) {
+    const actual = actualOf(e.algorithm, index);
+    if (e.value.length !== actual.length || !timingSafeEqual(e.value, actual)) {
+      return {
+        ok: false,
+        code: "content_digest_mismatch",
+        detail: `${e.algorithm} does not match the content`,
+      };
+    }
+  }
+  return { ok: true, algorithm: matched };
 }

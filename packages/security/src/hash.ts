@@ -1,4 +1,4 @@
-import { createHash, getHashes } from "node:crypto";
+import { createHash, getHashes, hash as oneShotHash } from "node:crypto";
 import { sm3 as sm3Fallback } from "sm-crypto-v2";
 
 /** The digest algorithms govex uses by name: SHA-2 (FIPS 180-4) and SM3 (GB/T 32905-2016). */
@@ -26,7 +26,9 @@ export function digest(algorithm: HashAlgorithm, data: Uint8Array | string): Uin
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
     return Buffer.from(sm3Fallback(bytes), "hex");
   }
-  return createHash(NODE_NAMES[algorithm]).update(data).digest();
+  // crypto.hash (Node ≥ 20.12) is the one-shot form, without a Hash stream object per call;
+  // "binary" (latin1) carries each byte as one character, so the round trip is exact.
+  return Buffer.from(oneShotHash(NODE_NAMES[algorithm], data, "binary"), "binary");
 }
 
 /** An incremental digest, for content that arrives in chunks (a streamed body). */

@@ -24,6 +24,21 @@ function isHeaders(headers: HeaderMap): headers is Headers {
   );
 }
 
+// The raw value of a field by lower-case name: an own property of that name, else the
+// first key that matches case-insensitively (a caller's hand-written map).
+function lookup(headers: Readonly<Record<string, HeaderValue>>, lower: string): HeaderValue {
+  if (Object.hasOwn(headers, lower)) {
+    const value = headers[lower];
+    if (value !== undefined) return value;
+  }
+  for (const key in headers) {
+    // Only a key of the same length can match; most are skipped without lower-casing.
+    if (key.length === lower.length && Object.hasOwn(headers, key) && key.toLowerCase() === lower)
+      return headers[key];
+  }
+  return undefined;
+}
+
 /**
  * All values of a field, by case-insensitive name, or undefined when absent.
  * A Node/undici map keeps repeated fields as an array; `Headers` has joined them.
@@ -34,15 +49,7 @@ export function fieldValues(headers: HeaderMap, name: string): string[] | undefi
     const value = headers.get(lower);
     return value === null ? undefined : [value];
   }
-  let value = Object.hasOwn(headers, lower) ? headers[lower] : undefined;
-  if (value === undefined) {
-    for (const key of Object.keys(headers)) {
-      if (key.toLowerCase() === lower) {
-        value = headers[key];
-        break;
-      }
-    }
-  }
+  const value = lookup(headers, lower);
   if (value === undefined) return undefined;
   if (typeof value === "string") return [value];
   if (typeof value === "number") return [String(value)];
@@ -51,5 +58,9 @@ export function fieldValues(headers: HeaderMap, name: string): string[] | undefi
 
 /** One field's value as a single string, repeated values joined by ", " (RFC 9110 §5.3). */
 export function fieldValue(headers: HeaderMap, name: string): string | undefined {
-  return fieldValues(headers, name)?.join(", ");
+  if (isHeaders(headers)) return headers.get(name.toLowerCase()) ?? undefined;
+  const value = lookup(headers, name.toLowerCase());
+  if (value === undefined || typeof value === "string") return value;
+  if (typeof value === "number") return String(value);
+  return value.join(", ");
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import {
   SIGNATURE_ALGORITHMS,
   type SignatureAlgorithm,
@@ -19,7 +19,6 @@ import {
   parseItem,
   StructuredFieldError,
   serializeItem,
-  serializeMember,
 } from "./structured-fields.js";
 
 /** Looks up the verifier for a `keyid` (the exchange node's member registry, a JWKS cache, an HSM…). */
@@ -57,10 +56,36 @@ export interface CreatedSignature {
 }
 
 const MAX_FIELD_LENGTH = 16 * 1024;
+const SIGNATURE_PARAMS_PREFIX = '"@signature-params": '.length;
 const encoder = new TextEncoder();
 
+// Component identifiers given as strings are the same few on every call (the profile's
+// `"@method"`, `"content-digest"` …): parse each once. The cached items are never handed
+// out, only read, and the cache is bounded so that callers' strings cannot grow it.
+const parsedComponents = new Map<string, Item>();
+
 function toItem(component: string | Item): Item {
-  return typeof component === "string" ? parseItem(component) : component;
+  if (typeof component !== "string") return component;
+  let item = parsedComponents.get(component);
+  if (item === undefined) {
+    item = parseItem(component);
+    if (parsedComponents.size >= 256) parsedComponents.clear();
+    parsedComponents.set(component, item);
+  }
+  return item;
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === "function";
+}
+
+/** Base64 of bytes through a view rather than a copy. */
+function base64(bytes: Uint8Array): string {
+  return (
+    ArrayBuffer.isView(bytes)
+      ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      : Buffer.from(bytes)
+  ).toString("base64");
 }
 
 /** Seconds since the epoch. */
@@ -68,9 +93,22 @@ export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
+// Nonces are cut from a pool of random bytes refilled 4 KiB at a time, as crypto.randomUUID
+// does: one call into the CSPRNG per 256 nonces instead of one per nonce. The bytes are
+// still used once each, and a nonce is public anyway (it travels in Signature-Input).
+const NONCE_BYTES = 16;
+const noncePool = Buffer.alloc(256 * NONCE_BYTES);
+let nonceOffset = noncePool.length;
+
 /** A fresh 128-bit nonce, base64url. */
 export function generateNonce(): string {
-  return randomBytes(16).toString("base64url");
+  if (nonceOffset === noncePool.length) {
+    randomFillSync(noncePool);
+    nonceOffset = 0;
+  }
+  const nonce = noncePool.toString("base64url", nonceOffset, nonceOffset + NONCE_BYTES);
+  nonceOffset += NONCE_BYTES;
+  return nonce;
 }
 
 // RFC 9421 §2.3: created, expires, nonce, keyid, alg, tag, in that order.
@@ -105,11 +143,15 @@ export async function createSignature(
   const params = options.parameters ?? defaultParameters(options);
   const inner: InnerList = { items: options.components.map(toItem), params };
   const base = signatureBase(inner, context);
-  const signature = await options.signer.sign(encoder.encode(base));
+  const signing = options.signer.sign(encoder.encode(base));
+  // A signer in memory answers at once; only one behind an HSM needs the await (a tick each).
+  const signature = isPromiseLike(signing) ? await signing : signing;
+  // The base's last line is `"@signature-params": ` and the serialized inner list (§2.5).
+  const signatureParams = base.slice(base.lastIndexOf("\n") + 1 + SIGNATURE_PARAMS_PREFIX);
   return {
     label: options.label,
-    signatureInput: `${options.label}=${serializeMember(inner)}`,
-    signature: `${options.label}=:${Buffer.from(signature).toString("base64")}:`,
+    signatureInput: `${options.label}=${signatureParams}`,
+    signature: `${options.label}=:${base64(signature)}:`,
     base,
   };
 }
@@ -177,13 +219,6 @@ function optional<T extends BareItem>(
     return new Error(`${name} must be ${type === "number" ? "an integer" : "a string"}`);
   }
   return value as T;
-}
-
-async function resolveKey(
-  keys: VerifySignatureOptions["keys"],
-  keyId: string,
-): Promise<Verifier | undefined> {
-  return typeof keys === "function" ? await keys(keyId) : keys.get(keyId);
 }
 
 /**
@@ -311,7 +346,10 @@ export async function verifySignature(
       where,
     );
 
-  const verifier = await resolveKey(options.keys, keyId);
+  const { keys } = options;
+  const found = typeof keys === "function" ? keys(keyId) : keys.get(keyId);
+  // A registry lookup may be asynchronous; a Map of keys answers at once.
+  const verifier = isPromiseLike(found) ? await found : found;
   if (!verifier)
     return signatureFailure("signature_unknown_key", `keyid ${keyId} is not known`, locale, where);
   if (typeof alg === "string" && alg !== verifier.algorithm) {
@@ -340,7 +378,8 @@ export async function verifySignature(
     }
     throw error;
   }
-  if (!(await verifier.verify(encoder.encode(base), signature.value))) {
+  const verifying = verifier.verify(encoder.encode(base), signature.value);
+  if (!(isPromiseLike(verifying) ? await verifying : verifying)) {
     return signatureFailure(
       "signature_invalid",
       "the signature does not match the signature base",

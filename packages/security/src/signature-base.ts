@@ -10,6 +10,7 @@ import {
   serializeDictionary,
   serializeItem,
   serializeMember,
+  serializeParams,
 } from "./structured-fields.js";
 
 /** Why a signature base could not be built (RFC 9421 §2.5 says to fail, not to guess). */
@@ -127,7 +128,9 @@ function derivedValue(
 
 // RFC 9421 §2.1: strip leading and trailing whitespace from each value, then join with ", ".
 function canonicalField(values: readonly string[]): string {
-  return values.map((v) => v.trim()).join(", ");
+  return values.length === 1
+    ? (values[0] as string).trim()
+    : values.map((v) => v.trim()).join(", ");
 }
 
 function fieldComponentValue(name: string, component: Item, headers: HeaderMap): string {
@@ -135,6 +138,7 @@ function fieldComponentValue(name: string, component: Item, headers: HeaderMap):
   if (values === undefined)
     throw new SignatureBaseError("signature_component_missing", `field ${name} is absent`);
   const { params } = component;
+  if (params.size === 0) return canonicalField(values);
   if (params.has("bs")) {
     // §2.1.3: each value as a Byte Sequence, joined with ", ".
     if (params.has("sf") || params.has("key")) {
@@ -210,20 +214,23 @@ export function componentValue(component: Item, context: SignatureContext): stri
  * with no trailing LF. Throws {@link SignatureBaseError}.
  */
 export function signatureBase(params: InnerList, context: SignatureContext): string {
-  const lines: string[] = [];
-  const seen = new Set<string>();
+  const ids: string[] = [];
+  // A signature covers a handful of components: comparing with the earlier ones is cheaper
+  // than hashing each identifier, and a Set keeps a long hostile list linear.
+  const seen = params.items.length > 16 ? new Set<string>() : undefined;
+  let base = "";
   for (const component of params.items) {
     const id = serializeItem(component);
-    if (seen.has(id))
+    if (seen ? seen.has(id) : ids.includes(id))
       throw new SignatureBaseError("signature_component_invalid", `${id} is covered twice`);
-    seen.add(id);
+    seen?.add(id);
+    ids.push(id);
     const value = componentValue(component, context);
-    if (/[\r\n]/.test(value))
+    if (value.includes("\n") || value.includes("\r"))
       throw new SignatureBaseError("signature_component_invalid", `${id} contains a line break`);
-    lines.push(`${id}: ${value}`);
+    base += `${id}: ${value}\n`;
   }
-  lines.push(`"@signature-params": ${serializeMember(params)}`);
-  return lines.join("\n");
+  return `${base}"@signature-params": (${ids.join(" ")})${serializeParams(params.params)}`;
 }
 
 /** Parse one component identifier, e.g. `"@query-param";name="Pet"`. */

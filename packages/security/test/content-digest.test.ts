@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   contentDigest,
@@ -69,6 +70,42 @@ describe("contentDigest (RFC 9530)", () => {
     ["huge field", `sha-256=:${"A".repeat(100_000)}:`, input, "content_digest_malformed"],
   ])("refuses %s", (_label, field, content, code) => {
     expect(verifyContentDigest(field, content)).toMatchObject({ ok: false, code });
+  });
+
+  it("writes an algorithm asked for twice once", () => {
+    expect(contentDigest(input, ["sha-256", "sm3", "sha-256"])).toBe(
+      contentDigest(input, ["sha-256", "sm3"]),
+    );
+    expect(contentDigest(input, [])).toBe("");
+  });
+
+  it("gives the same answer whole and in chunks, for any content and field", () => {
+    const algorithms = fc.subarray(["sha-256", "sha-512", "sm3"] as const, { minLength: 1 });
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.uint8Array({ maxLength: 200 }),
+        algorithms,
+        fc.subarray(["sha-256", "sha-512", "sm3"] as const),
+        fc.nat(200),
+        (content, other, algs, accept, cut) => {
+          const accepted = accept.some((a) => algs.includes(a));
+          const same = Buffer.from(content).equals(Buffer.from(other));
+          for (const [field, ok] of [
+            [contentDigest(content, algs), accepted],
+            [contentDigest(other, algs), accepted && same],
+          ] as const) {
+            const whole = verifyContentDigest(field, content, accept);
+            expect(whole.ok).toBe(ok);
+            const verifier = createContentDigestVerifier(field, accept);
+            verifier.update(content.subarray(0, cut));
+            verifier.update(content.subarray(cut));
+            expect(verifier.result()).toEqual(whole);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it("accepts only the algorithms asked for", () => {

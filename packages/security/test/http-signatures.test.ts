@@ -1,9 +1,10 @@
-import { createPrivateKey, createPublicKey } from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   createSignature,
   createSigner,
   createVerifier,
+  generateNonce,
   type KeyMaterial,
   parseDictionary,
   type RequestMessage,
@@ -146,6 +147,7 @@ describe("RFC 9421 Appendix B", () => {
       );
       expect(signed.base).toBe(c.signatureBase);
       expect(signed.signature).toBe(c.signature);
+      expect(signed.signatureInput).toBe(c.signatureInput);
     },
   );
 
@@ -237,11 +239,83 @@ describe("derived components (RFC 9421 §2.2)", () => {
     expect(() => base(component)).toThrow(expect.objectContaining({ code }));
   });
 
+  it("refuses a component covered twice in a long list too", () => {
+    const fields = Array.from({ length: 20 }, (_, i) => `x-f${i}`);
+    const headers = Object.fromEntries(fields.map((f) => [f, "v"]));
+    const member = parseDictionary(`s=(${fields.map((f) => `"${f}"`).join(" ")} "x-f3")`).get("s");
+    if (!member || !("items" in member)) throw new Error("bad components");
+    expect(() => signatureBase(member, { message: { ...request, headers } })).toThrow(
+      expect.objectContaining({
+        code: "signature_component_invalid",
+        message: '"x-f3" is covered twice',
+      }),
+    );
+    member.items.pop();
+    expect(signatureBase(member, { message: { ...request, headers } }).split("\n")).toHaveLength(
+      21,
+    );
+  });
+
   it("refuses a repeated query parameter (§2.2.8)", () => {
     const member = parseDictionary('s=("@query-param";name="a")').get("s");
     if (!member || !("items" in member)) throw new Error("bad components");
     expect(() =>
       signatureBase(member, { message: { ...request, url: "https://x.example/?a=1&a=2" } }),
     ).toThrow(/more than once/);
+  });
+});
+
+describe("signing and verifying (RFC 9421 §3.1, §3.2)", () => {
+  it("makes 128-bit base64url nonces, never the same one twice", () => {
+    // More than one refill of the nonce pool.
+    const nonces = Array.from({ length: 2000 }, () => generateNonce());
+    expect(new Set(nonces).size).toBe(nonces.length);
+    for (const nonce of nonces) {
+      expect(nonce).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(Buffer.from(nonce, "base64url")).toHaveLength(16);
+    }
+  });
+
+  it("works with a signer, a verifier and a key lookup that answer asynchronously (an HSM)", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+    const inner = createSigner({ keyId: "hsm-1", algorithm: "ed25519", key: privateKey });
+    const innerVerifier = createVerifier({ keyId: "hsm-1", algorithm: "ed25519", key: publicKey });
+    const signer = { ...inner, sign: async (data: Uint8Array) => inner.sign(data) };
+    const verifier = {
+      ...innerVerifier,
+      verify: async (data: Uint8Array, sig: Uint8Array) => innerVerifier.verify(data, sig),
+    };
+    const message: RequestMessage = {
+      method: "POST",
+      url: "https://node.example/v1/catalog",
+      headers: { "content-type": "application/json" },
+    };
+    const signed = await createSignature(
+      { message },
+      {
+        signer,
+        label: "govex",
+        components: ['"@method"', '"content-type"'],
+        created: 1_790_000_000,
+      },
+    );
+    expect(signed.signatureInput).toBe(
+      'govex=("@method" "content-type");created=1790000000;keyid="hsm-1"',
+    );
+    const headers = {
+      ...message.headers,
+      "signature-input": signed.signatureInput,
+      signature: signed.signature,
+    };
+    const keys = async (keyId: string) => (keyId === "hsm-1" ? verifier : undefined);
+    expect(
+      await verifySignature({ message: { ...message, headers } }, { keys, now: 1_790_000_000 }),
+    ).toMatchObject({ ok: true, keyId: "hsm-1", covered: ['"@method"', '"content-type"'] });
+    expect(
+      await verifySignature(
+        { message: { ...message, method: "PUT", headers } },
+        { keys, now: 1_790_000_000 },
+      ),
+    ).toMatchObject({ ok: false, code: "signature_invalid" });
   });
 });
