@@ -90,10 +90,12 @@ export async function summarizeCpuProfile(file: string, n = 12): Promise<Profile
     let owner: string | undefined;
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)?.callFrame.url ?? "";
-      if (GOVEX.test(frame)) {
-        owner = where(frame);
+      // Stopping the profiler and writing the profile are sampled too.
+      if (frame === "node:inspector") {
+        owner = "(the profiler itself)";
         break;
       }
+      if (GOVEX.test(frame)) owner ??= where(frame);
     }
     owner ??= place ?? functionName;
     owners.set(owner, (owners.get(owner) ?? 0) + us);

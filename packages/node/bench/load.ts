@@ -56,9 +56,17 @@ export interface LoadResult {
   seconds: number;
   /** 2xx responses per second. */
   rps: number;
+  /** Responses per second over the second half of the run (past the connections' setup). */
+  lateRps: number;
   p50: number;
   p99: number;
   max: number;
+  /**
+   * The 99th percentile without each connection's first answer: a new connection waits in the
+   * server's accept queue while its event loop is saturated, so the first answers also measure
+   * connection setup.
+   */
+  p99Open: number;
 }
 
 const quantile = (sorted: readonly number[], q: number) =>
@@ -79,7 +87,9 @@ export async function load(
     throw new Error(`${requests.length} requests cannot keep ${connections} connections busy`);
   let next = 0;
   const latencies: number[] = [];
-  const dump: number[][] = [];
+  const open: number[] = [];
+  const finished: number[] = [];
+  const connected = new Set<unknown>();
   const statuses: Record<number, number> = {};
   let last = 0;
   const started = performance.now();
@@ -109,25 +119,20 @@ export async function load(
       (error, result) => (error ? reject(error) : resolve(result)),
     );
   });
-  instance?.on("response", (_client, statusCode, _bytes, responseTime) => {
+  instance?.on("response", (client, statusCode, _bytes, responseTime) => {
     latencies.push(responseTime);
-    if (process.env.BENCH_DUMP)
-      dump.push([
-        performance.now() - started - responseTime,
-        responseTime,
-        (_client as unknown as { opts: { port: number } }).opts.port,
-      ]);
+    if (connected.has(client)) open.push(responseTime);
+    else connected.add(client);
     statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
     last = performance.now();
+    finished.push(last);
   });
   const result = await done;
-  if (process.env.BENCH_DUMP)
-    (await import("node:fs")).writeFileSync(
-      `${process.env.BENCH_DUMP}-${Date.now()}.json`,
-      JSON.stringify(dump),
-    );
   const seconds = (last - started) / 1000;
+  const half = started + (last - started) / 2;
+  const late = finished.filter((t) => t >= half).length;
   latencies.sort((a, b) => a - b);
+  open.sort((a, b) => a - b);
   const ok = Object.entries(statuses)
     .filter(([code]) => code.startsWith("2"))
     .reduce((n, [, count]) => n + count, 0);
@@ -140,8 +145,10 @@ export async function load(
     timeouts: result.timeouts,
     seconds,
     rps: ok / seconds,
+    lateRps: late / (seconds / 2),
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),
     max: latencies[latencies.length - 1] ?? Number.NaN,
+    p99Open: quantile(open, 0.99),
   };
 }

@@ -22,6 +22,7 @@ export type NodeRequest =
   | { type: "close" };
 
 export type NodeReply =
+  | { type: "ready" }
   | {
       type: "started";
       /** The node's base URL (…/v1). */
@@ -51,6 +52,7 @@ export type ProviderRequest =
   | { type: "close" };
 
 export type ProviderReply =
+  | { type: "ready" }
   | { type: "started"; url: string }
   | { type: "closed" }
   | { type: "error"; message: string };

@@ -144,3 +144,4 @@ process.on("message", (message: NodeRequest) => {
 });
 // The benchmark went away (finished or failed): nothing is left serving.
 process.on("disconnect", () => process.exit(0));
+send({ type: "ready" });

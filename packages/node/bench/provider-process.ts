@@ -41,3 +41,4 @@ process.on("message", (message: ProviderRequest) => {
 });
 // The benchmark went away (finished or failed): nothing is left serving.
 process.on("disconnect", () => process.exit(0));
+send({ type: "ready" });
