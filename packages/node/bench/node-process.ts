@@ -22,8 +22,8 @@ import {
   type TestExchange,
   type TestProvider,
 } from "../test/helpers/exchange.js";
+import { newPglite } from "../test/pglite-template.js";
 import { type NodeReply, type NodeRequest, PURPOSE } from "./messages.js";
-import { freshPglite } from "./pglite-template.js";
 
 let exchange: TestExchange | undefined;
 let session: Session | undefined;
@@ -43,7 +43,7 @@ async function handle(message: NodeRequest): Promise<void> {
   switch (message.type) {
     case "start": {
       // PGlite in memory, as `startTestExchange({})` would open it, from an initdb'd template.
-      if (message.store.url === undefined) pglite = await freshPglite();
+      if (message.store.url === undefined) pglite = await newPglite();
       exchange = await startTestExchange(
         (message.store.url === undefined ? { pglite } : message.store) as OpenStoreOptions,
       );

@@ -6,19 +6,17 @@
  */
 import { ProblemError } from "@govex/client";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   CONDITIONAL,
-  joinDepartments,
   NOT_SHARED,
   type Party,
-  startTestExchange,
-  startTestProvider,
   type TestExchange,
   type TestProvider,
   UNCONDITIONAL,
 } from "./helpers/exchange.js";
-import { DRIVERS, freshLocation } from "./store-drivers.js";
+import { useTestExchange } from "./helpers/use-exchange.js";
+import { DRIVERS } from "./store-drivers.js";
 
 const PURPOSE = "办理社会保险登记时核对参保人身份";
 const FIELDS = ["residentId", "name", "mobile", "city"] as const;
@@ -56,20 +54,12 @@ const arbitraryCase: fc.Arbitrary<Case> = fc.record({
 });
 
 describe.each(DRIVERS)("access rules over HTTP on %s (property)", (driver) => {
+  const running = useTestExchange(driver);
   let exchange: TestExchange;
   let provider: TestProvider;
-  const cleanups: (() => Promise<void>)[] = [];
-
-  beforeAll(async () => {
-    exchange = await startTestExchange(await freshLocation(driver, (fn) => cleanups.push(fn)));
-    provider = await startTestProvider(exchange.provider.signer, exchange.nodeVerifier);
-    await joinDepartments(exchange, provider);
-  }, 120_000);
-
-  afterAll(async () => {
-    await provider?.close();
-    await exchange?.close();
-    for (const fn of cleanups.reverse()) await fn();
+  beforeAll(() => {
+    exchange = running.exchange;
+    provider = running.provider;
   });
 
   /** A share request of `party` for `resource`, brought into `state`; its id. */

@@ -7,28 +7,26 @@
 import { createPublicKey } from "node:crypto";
 import { ProblemError } from "@govex/client";
 import { ed25519NoteVerifier } from "@govex/security";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditLog } from "../src/audit/index.js";
 import { EXCHANGE_OPERATIONS } from "../src/server/spec.js";
 import {
   CONDITIONAL,
   CONSUMER,
   catalogEntry,
-  joinDepartments,
   NOT_SHARED,
   OPERATOR,
   OTHER,
   PROVIDER,
   party,
   specViolations,
-  startTestExchange,
-  startTestProvider,
   submitReport,
   type TestExchange,
   type TestProvider,
   UNCONDITIONAL,
 } from "./helpers/exchange.js";
-import { DRIVERS, freshLocation } from "./store-drivers.js";
+import { useTestExchange } from "./helpers/use-exchange.js";
+import { DRIVERS } from "./store-drivers.js";
 
 const PURPOSE = "办理社会保险登记时核对参保人身份";
 const [prefix, suffix] = CONDITIONAL.split("/") as [string, string];
@@ -45,20 +43,12 @@ async function refusal(call: Promise<unknown>): Promise<ProblemError> {
 }
 
 describe.each(DRIVERS)("the exchange node over HTTP on %s", (driver) => {
+  const running = useTestExchange(driver);
   let exchange: TestExchange;
   let provider: TestProvider;
-  const cleanups: (() => Promise<void>)[] = [];
-
-  beforeAll(async () => {
-    exchange = await startTestExchange(await freshLocation(driver, (fn) => cleanups.push(fn)));
-    provider = await startTestProvider(exchange.provider.signer, exchange.nodeVerifier);
-    await joinDepartments(exchange, provider);
-  }, 120_000);
-
-  afterAll(async () => {
-    await provider?.close();
-    await exchange?.close();
-    for (const fn of cleanups.reverse()) await fn();
+  beforeAll(() => {
+    exchange = running.exchange;
+    provider = running.provider;
   });
 
   it("serves health, readiness and metrics", async () => {

@@ -6,21 +6,19 @@
  */
 import { randomUUID } from "node:crypto";
 import { type SignatureHeaders, signRequest } from "@govex/security";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { checkAuditLog } from "../src/audit/index.js";
 import {
   CONSUMER,
-  joinDepartments,
   type Party,
   party,
   specViolations,
-  startTestExchange,
-  startTestProvider,
   type TestExchange,
   type TestProvider,
   UNCONDITIONAL,
 } from "./helpers/exchange.js";
-import { DRIVERS, freshLocation } from "./store-drivers.js";
+import { useTestExchange } from "./helpers/use-exchange.js";
+import { DRIVERS } from "./store-drivers.js";
 
 const PURPOSE = "办理社会保险登记时核对参保人身份";
 
@@ -39,9 +37,13 @@ interface Raw {
 }
 
 describe.each(DRIVERS)("the exchange node refuses and survives on %s", (driver) => {
+  const running = useTestExchange(driver, { providerTimeoutMs: 800 });
   let exchange: TestExchange;
   let provider: TestProvider;
-  const cleanups: (() => Promise<void>)[] = [];
+  beforeAll(() => {
+    exchange = running.exchange;
+    provider = running.provider;
+  });
 
   /** A request as an attacker builds it: any headers, any signature, any body. */
   async function prepare(raw: Raw): Promise<{ url: string; init: RequestInit }> {
@@ -91,20 +93,6 @@ describe.each(DRIVERS)("the exchange node refuses and survives on %s", (driver) 
            + (select count(*) from subscriptions) as n`,
       )
     ).rows[0]?.n;
-
-  beforeAll(async () => {
-    exchange = await startTestExchange(await freshLocation(driver, (fn) => cleanups.push(fn)), {
-      providerTimeoutMs: 800,
-    });
-    provider = await startTestProvider(exchange.provider.signer, exchange.nodeVerifier);
-    await joinDepartments(exchange, provider);
-  }, 120_000);
-
-  afterAll(async () => {
-    await provider?.close();
-    await exchange?.close();
-    for (const fn of cleanups.reverse()) await fn();
-  });
 
   it("refuses unsigned, forged, expired, replayed and tampered requests", async () => {
     const unsigned = await send({ path: "/members" });

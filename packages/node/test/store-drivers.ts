@@ -1,18 +1,5 @@
-/**
- * The two drivers as the store tests see them: every test asks `fresh(driver)` for an empty
- * database of that driver and gets it closed (and dropped) when the test finishes.
- *
- * - pglite: a new in-process PGlite, loaded from a freshly initdb'd data directory cached as a
- *   tarball per PGlite build (initdb is most of the seconds a new instance takes);
- * - postgres: a new database on the run's throwaway PostgreSQL (test/global-setup.ts).
- */
-import { createHash } from "node:crypto";
-import { readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, onTestFinished } from "vitest";
 import { testDatabaseUrl, uniqueDatabaseName } from "../../../test/databases.js";
@@ -22,43 +9,18 @@ import {
   openStore,
   type Store,
 } from "../src/store/index.js";
+import { newPglite, pgliteTemplate } from "./pglite-template.js";
 
-const require = createRequire(import.meta.url);
+const _require = createRequire(import.meta.url);
 
 export const DRIVERS: readonly DriverName[] = ["pglite", "postgres"];
-
-let template: Promise<Blob> | undefined;
-
-/** A freshly initdb'd PGlite data directory as a tarball (cached in the temp dir). */
-export function pgliteTemplate(): Promise<Blob> {
-  template ??= loadTemplate();
-  return template;
-}
-
-async function loadTemplate(): Promise<Blob> {
-  const build = createHash("sha256").update(require.resolve("@electric-sql/pglite")).digest("hex");
-  const file = join(tmpdir(), `govex-test-pglite-node-${build.slice(0, 16)}.tar`);
-  try {
-    return new Blob([await readFile(file)]);
-  } catch {}
-  const fresh = await PGlite.create({ extensions: { pg_trgm } });
-  const dump = await fresh.dumpDataDir("none");
-  await fresh.close();
-  // Write then rename: files racing to create the cache never read half of one.
-  const partial = `${file}.${process.pid}.partial`;
-  await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
-  await rename(partial, file);
-  return dump;
-}
+export { pgliteTemplate };
 
 type Cleanup = (fn: () => Promise<void>) => void;
 
 /** A new, empty PGlite instance (closed when the test finishes). */
 export async function freshPglite(cleanup: Cleanup = onTestFinished): Promise<PGlite> {
-  const instance = await PGlite.create({
-    loadDataDir: await pgliteTemplate(),
-    extensions: { pg_trgm },
-  });
+  const instance = await newPglite();
   cleanup(async () => {
     if (!instance.closed) await instance.close();
   });

@@ -1,7 +1,7 @@
 /**
- * An in-memory PGlite for the benchmark's node, started from a freshly initdb'd data directory
- * kept as a tarball in the temp dir (initdb is most of the seconds a new instance takes). The
- * same cache file as test/store-drivers.ts, with the same content, so either may make it.
+ * In-memory PGlite instances for the tests and the benchmark, started from a freshly initdb'd
+ * data directory kept as a tarball in the temp dir (initdb is most of the seconds a new instance
+ * takes), cached per PGlite build. No vitest here: the benchmark imports it too.
  */
 import { createHash } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
@@ -13,7 +13,15 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 
 const require = createRequire(import.meta.url);
 
-async function template(): Promise<Blob> {
+let cached: Promise<Blob> | undefined;
+
+/** A freshly initdb'd PGlite data directory as a tarball (cached in the temp dir). */
+export function pgliteTemplate(): Promise<Blob> {
+  cached ??= loadTemplate();
+  return cached;
+}
+
+async function loadTemplate(): Promise<Blob> {
   const build = createHash("sha256").update(require.resolve("@electric-sql/pglite")).digest("hex");
   const file = join(tmpdir(), `govex-test-pglite-node-${build.slice(0, 16)}.tar`);
   try {
@@ -22,6 +30,7 @@ async function template(): Promise<Blob> {
   const fresh = await PGlite.create({ extensions: { pg_trgm } });
   const dump = await fresh.dumpDataDir("none");
   await fresh.close();
+  // Write then rename: files racing to create the cache never read half of one.
   const partial = `${file}.${process.pid}.partial`;
   await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
   await rename(partial, file);
@@ -29,6 +38,6 @@ async function template(): Promise<Blob> {
 }
 
 /** A new, empty PGlite in memory with pg_trgm, as `openStore({})` makes (the caller closes it). */
-export async function freshPglite(): Promise<PGlite> {
-  return PGlite.create({ loadDataDir: await template(), extensions: { pg_trgm } });
+export async function newPglite(): Promise<PGlite> {
+  return PGlite.create({ loadDataDir: await pgliteTemplate(), extensions: { pg_trgm } });
 }
