@@ -212,6 +212,13 @@ describe.each(DRIVERS)("the exchange node refuses and survives on %s", (driver) 
     }
     expect(Object.prototype).not.toHaveProperty("admin");
     expect(await counts()).toBe(before);
+    // Refused writes of an authenticated member are audited with their outcome.
+    const refused = await exchange.node.store.query<{ status: number }>(
+      `select distinct (convert_from(entry, 'UTF8')::jsonb ->> 'status')::int as status
+       from audit_entries where caller = $1 and operation = 'createShareRequest'`,
+      [CONSUMER],
+    );
+    expect(refused.rows.map((r) => r.status).sort()).toEqual(expect.arrayContaining([400, 422]));
   });
 
   it("holds Idempotency-Key: missing, replayed, reused with another body", async () => {

@@ -270,9 +270,18 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
       caller = authenticated;
     }
     const safe = SAFE.has(request.method);
+    // Every write and every data access is audited — refused ones too, with their status.
+    const audited = caller !== undefined && (!safe || DATA_ACCESS.has(operation.operationId));
+    const refuse = async (answer: ProblemAnswer) => {
+      if (audited)
+        await audit(operation, caller as Caller, request, answer.problem.status, {}).catch(
+          (error: unknown) => request.log.error({ err: error }, "audit append failed"),
+        );
+      return sendProblem(request, reply, answer);
+    };
     const idempotencyKey = request.headers["idempotency-key"];
     if (!safe && idempotencyKey === undefined)
-      return sendProblem(request, reply, {
+      return refuse({
         problem: problem("idempotency-key-missing", {
           detail:
             lang === "en"
@@ -294,7 +303,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
       !operation.responses["400"] &&
       issues.every((issue) => issue.path.startsWith("/path"))
     )
-      return sendProblem(request, reply, {
+      return refuse({
         problem: problem("not-found", {
           code: "not_found",
           detail: issues[0]?.message ?? "",
@@ -302,7 +311,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
         }),
       });
     if (issues.length > 0)
-      return sendProblem(request, reply, {
+      return refuse({
         problem: problem("bad-request", {
           code: "parameter_invalid",
           detail: issues[0]?.message ?? "",
@@ -316,7 +325,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
     if (bodySpec && raw !== undefined && contentType === "application/json") {
       const parsed = parseJsonBody(raw, lang);
       if (!parsed.ok)
-        return sendProblem(request, reply, {
+        return refuse({
           problem: problem("bad-request", {
             code: parsed.issue.code,
             detail: parsed.issue.message,
@@ -327,7 +336,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
       if (bodySpec.schema) {
         const bodyIssues = await validateAgainst(bodySpec.schema, body, lang);
         if (bodyIssues.length > 0)
-          return sendProblem(request, reply, {
+          return refuse({
             problem: problem("validation-failed", {
               detail: bodyIssues[0]?.message ?? "",
               errors: bodyIssues.map(toProblemIssue),
@@ -335,7 +344,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
           });
       }
     } else if (bodySpec?.required && (raw === undefined || raw.length === 0)) {
-      return sendProblem(request, reply, {
+      return refuse({
         problem: problem("bad-request", {
           code: "body_required",
           detail:
@@ -349,7 +358,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
       raw !== undefined &&
       !bodySpec.contentTypes.includes(contentType ?? "")
     ) {
-      return sendProblem(request, reply, frameworkProblem({ statusCode: 415 }, lang));
+      return refuse(frameworkProblem({ statusCode: 415 }, lang));
     }
 
     // Idempotency (specs/exchange v1 conventions): one execution per key and caller.
@@ -376,7 +385,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
         return reply.send(Buffer.from(stored.body));
       }
       if (claim.kind === "in_flight")
-        return sendProblem(request, reply, {
+        return refuse({
           problem: problem("idempotency-in-flight", {
             detail:
               lang === "en"
@@ -385,7 +394,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
           }),
         });
       if (claim.kind === "mismatch")
-        return sendProblem(request, reply, {
+        return refuse({
           problem: problem("idempotency-key-reused", {
             detail:
               lang === "en"
@@ -414,7 +423,6 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
       signal: controller.signal,
       log: request.log,
     };
-    const audited = caller !== undefined && (!safe || DATA_ACCESS.has(operation.operationId));
     let result: OperationResult;
     try {
       const handler = handlers[operation.operationId];
