@@ -59,7 +59,10 @@ export function waitForStop(signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** `parseArgs` with its errors as a usage error (exit 2) that names the command's help. */
+/**
+ * `parseArgs` with its errors as a usage error (exit 2) that names the command's help: an
+ * unknown option by its name, anything else with parseArgs's own words.
+ */
 export function parseOptions<T extends ParseArgsConfig>(
   command: string,
   config: T,
@@ -68,9 +71,16 @@ export function parseOptions<T extends ParseArgsConfig>(
     return parseArgs(config);
   } catch (error) {
     const message = printable((error as Error).message);
+    if ((error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      const option = printable(/'(?:-\w, )?(--?[^' ]+)/.exec(message)?.[1] ?? "");
+      throw new UsageError({
+        "zh-CN": `未知选项「${option}」。运行 govex ${command} --help 查看可用选项。`,
+        en: `unknown option "${option}": run govex ${command} --help for the options.`,
+      });
+    }
     throw new UsageError({
       "zh-CN": `参数错误:${message}。运行 govex ${command} --help 查看用法。`,
-      en: `${message}: run govex ${command} --help`,
+      en: `bad arguments: ${message}. Run govex ${command} --help for usage.`,
     });
   }
 }

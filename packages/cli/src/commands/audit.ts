@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { ConformanceError, keyResolverFromKeyText, signerFromKeyText } from "@govex/conformance";
 import { isUscc } from "@govex/schemas";
 import { NoteError, type NoteVerifier, parseVerifierKey } from "@govex/security";
 import type { Lang } from "@govex/validator";
-import { type CliIo, printable, UsageError } from "../io.js";
+import { type CliIo, parseOptions, printable, UsageError } from "../io.js";
 import { renderAuditJson, renderAuditText } from "./audit/render.js";
 import { DEFAULT_STATE_FILE, readState, writeState } from "./audit/state.js";
 import { MAX_PROOFS, verifyNodeAudit } from "./audit/verify-node.js";
@@ -129,7 +128,7 @@ function whole(name: string, value: string | undefined, min: number): number | u
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
+  return parseOptions("audit verify", {
     args: argv,
     allowPositionals: true,
     strict: true,
@@ -151,21 +150,7 @@ function parse(argv: string[]) {
 
 /** Parses `govex audit verify` arguments; a UsageError (exit 2) says what is wrong and how to fix it. */
 export function parseAuditVerifyArgs(argv: string[], lang: Lang): AuditVerifyArgs {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (err) {
-    const option = /'(?:-\w, )?(--?[^' ]+)/.exec((err as Error).message)?.[1] ?? "";
-    throw (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
-      ? usage(
-          `未知选项「${printable(option)}」。运行 govex audit verify --help 查看可用选项。`,
-          `unknown option "${printable(option)}": run govex audit verify --help for the options.`,
-        )
-      : usage(
-          `参数错误:${printable((err as Error).message)}。运行 govex audit verify --help 查看用法。`,
-          `bad arguments: ${printable((err as Error).message)}. Run govex audit verify --help for usage.`,
-        );
-  }
+  const parsed = parse(argv);
   const v = parsed.values;
   const [url, ...extra] = parsed.positionals;
   if (url === undefined)

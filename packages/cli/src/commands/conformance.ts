@@ -1,5 +1,4 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import {
   ConformanceError,
   type ConformanceResult,
@@ -13,7 +12,7 @@ import {
   signerFromKeyText,
 } from "@govex/conformance";
 import type { Lang } from "@govex/validator";
-import { type CliIo, printable, UsageError } from "../io.js";
+import { type CliIo, parseOptions, printable, UsageError } from "../io.js";
 
 const HELP: Record<Lang, string> = {
   "zh-CN": `govex conformance —— 以交换节点的身份检测部门系统的提供方接口是否符合 specs/provider v1
@@ -111,21 +110,7 @@ function positive(name: string, value: string | undefined): number | undefined {
 
 /** Parses `govex conformance` arguments; a UsageError (exit 2) says what is wrong and how to fix it. */
 export function parseConformanceArgs(argv: string[], lang: Lang): ConformanceArgs {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (err) {
-    const option = /'(?:-\w, )?(--?[^' ]+)/.exec((err as Error).message)?.[1] ?? "";
-    throw (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
-      ? usage(
-          `未知选项「${option}」。运行 govex conformance --help 查看可用选项。`,
-          `unknown option "${option}": run govex conformance --help for the options.`,
-        )
-      : usage(
-          `参数错误:${(err as Error).message}。运行 govex conformance --help 查看用法。`,
-          `bad arguments: ${(err as Error).message}. Run govex conformance --help for usage.`,
-        );
-  }
+  const parsed = parse(argv);
   const v = parsed.values;
   const [url, ...extra] = parsed.positionals;
   if (url === undefined)
@@ -186,7 +171,7 @@ export function parseConformanceArgs(argv: string[], lang: Lang): ConformanceArg
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
+  return parseOptions("conformance", {
     args: argv,
     allowPositionals: true,
     strict: true,
