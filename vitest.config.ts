@@ -6,15 +6,35 @@ export default defineConfig({
   resolve: { conditions: ["@govex/source"] },
   ssr: { resolve: { conditions: ["@govex/source"] } },
   test: {
-    include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
-    // Throwaway PostgreSQL and MariaDB on 127.0.0.1 for the run (test/databases.ts reads them).
-    globalSetup: ["./test/global-setup.ts"],
-    typecheck: {
-      enabled: true,
-      include: ["packages/*/test/**/*.test-d.ts"],
-      tsconfig: "./tsconfig.base.json",
-    },
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Two projects in one run, their files in one pool: `vitest run --project fault` runs one.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
+          exclude: ["**/node_modules/**", "packages/*/test/fault/**"],
+          // Throwaway PostgreSQL and MariaDB on 127.0.0.1 for the run (test/databases.ts reads them).
+          globalSetup: ["./test/global-setup.ts"],
+          typecheck: {
+            enabled: true,
+            include: ["packages/*/test/**/*.test-d.ts"],
+            tsconfig: "./tsconfig.base.json",
+          },
+        },
+      },
+      {
+        // The fault and load suite: node processes, PostgreSQL stopped and started, kill -9,
+        // loopback load. Each file starts the servers it breaks; every wait is bounded.
+        extends: true,
+        test: {
+          name: "fault",
+          include: ["packages/*/test/fault/**/*.test.ts"],
+          testTimeout: 240_000,
+        },
+      },
+    ],
   },
 });

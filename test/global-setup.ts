@@ -35,6 +35,14 @@ export interface Started {
   kill(): void;
 }
 
+/** A PostgreSQL a test owns, which it may stop and start again (the fault suite). */
+export interface StartedPostgres extends Started {
+  /** Stop the server (fast shutdown: connections are cut), keeping its data. */
+  halt(): Promise<void>;
+  /** Start it again on the same port and data. */
+  resume(): Promise<void>;
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -96,7 +104,7 @@ function postgresBinDir(): string {
 }
 
 /** Start a throwaway PostgreSQL on 127.0.0.1 (also used by the benchmarks). */
-export async function startPostgres(): Promise<Started> {
+export async function startPostgres(): Promise<StartedPostgres> {
   const bin = postgresBinDir();
   const dir = await serverDir("govex-pg-", "postgres");
   const data = join(dir, "data");
@@ -110,10 +118,11 @@ export async function startPostgres(): Promise<Started> {
       ...["-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
     ]);
     let port = 0;
+    let options = "";
     // A free port can be taken between the probe and the bind: try a few.
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      const options = [
+      options = [
         `-p ${port}`,
         "-c listen_addresses=127.0.0.1",
         `-c unix_socket_directories=${dir}`,
@@ -134,6 +143,14 @@ export async function startPostgres(): Promise<Started> {
     const pidFile = join(data, "postmaster.pid");
     return {
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      async halt() {
+        await runAs("postgres", pgCtl, ["stop", "-D", data, "-m", "fast", "-w", "-t", "30"]);
+      },
+      async resume() {
+        await runAs("postgres", pgCtl, [
+          ...["start", "-D", data, "-l", log, "-o", options, "-w", "-t", "30"],
+        ]);
+      },
       async stop() {
         await runAs("postgres", pgCtl, ["stop", "-D", data, "-m", "immediate", "-w"]).catch(
           () => {},

@@ -12,7 +12,7 @@ import {
   ProblemError,
 } from "@govex/client";
 import { createConformanceReport } from "@govex/conformance";
-import type { LocalNode } from "@govex/node";
+import type { LocalNodeAccess } from "@govex/node";
 import type { Signer } from "@govex/security";
 import { DEMO_DEPARTMENTS, type StartedDepartment, startDemoDepartment } from "./departments.js";
 
@@ -20,7 +20,7 @@ export type Lang = "zh-CN" | "en";
 export type Say = (zh: string, en: string) => void;
 
 /** A signed client of the node for a key, checking the node's answers. */
-export function nodeClient(local: LocalNode, signer: Signer): GovexClient<ExchangePaths> {
+export function nodeClient(local: LocalNodeAccess, signer: Signer): GovexClient<ExchangePaths> {
   return createExchangeClient({
     baseUrl: local.url,
     signer,
@@ -49,7 +49,7 @@ export interface JoinOptions {
 
 /** Start and join every example department. Close them with `closeDepartments`. */
 export async function joinDemoDepartments(
-  local: LocalNode,
+  local: LocalNodeAccess,
   options: JoinOptions,
 ): Promise<StartedDepartment[]> {
   const { say } = options;

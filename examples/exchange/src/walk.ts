@@ -6,7 +6,7 @@
  * audit log with a proof verified on its own side.
  */
 import { createProviderClient } from "@govex/client";
-import { type LocalNode, todayInChina, verifyAuditLog } from "@govex/node";
+import { type LocalNodeAccess, todayInChina, verifyAuditLog } from "@govex/node";
 import { parseVerifierKey } from "@govex/security";
 import type { StartedDepartment } from "./departments.js";
 import { nodeClient, type Say } from "./join.js";
@@ -25,7 +25,7 @@ export interface WalkResult {
 const addYear = (date: string) => `${Number(date.slice(0, 4)) + 1}${date.slice(4)}`;
 
 export async function runDemoWalk(
-  local: LocalNode,
+  local: LocalNodeAccess,
   departments: readonly StartedDepartment[],
   say: Say,
 ): Promise<WalkResult> {

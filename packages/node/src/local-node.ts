@@ -44,10 +44,12 @@ export interface LocalNodeOptions {
   logger?: FastifyServerOptions["logger"];
 }
 
-export interface LocalNode {
-  node: ExchangeNode;
-  /** The base URL, …/v1. */
-  url: string;
+/**
+ * What a client of a local node needs from its data directory: the node's keys (to trust its
+ * answers, and for providers to trust its calls), the operator's key and the audit log's
+ * verifier key. Several nodes on one PostgreSQL share one set (copy `keys/` to each).
+ */
+export interface LocalNodeKeys {
   /** Files a department or an operator needs. */
   files: { nodePublicKey: string; operatorKey: string; auditVerifierKey: string; log: string };
   /** The node's key: providers trust it (specs/provider v1 calls are signed with it). */
@@ -58,6 +60,16 @@ export interface LocalNode {
   operator: { code: string; keyId: string; signer: Signer };
   /** The audit log's verifier key (C2SP signed-note vkey). */
   auditVerifierKey: string;
+}
+
+/** A node reachable at `url` with the keys of its data directory. */
+export interface LocalNodeAccess extends LocalNodeKeys {
+  /** The base URL, …/v1. */
+  url: string;
+}
+
+export interface LocalNode extends LocalNodeAccess {
+  node: ExchangeNode;
   close(): Promise<void>;
 }
 
@@ -91,20 +103,21 @@ async function ensurePair(
   return { privatePem, publicPem };
 }
 
-/**
- * @example
- * const local = await startLocalNode({ dataDir: ".govex" });
- * console.log(local.url); // http://127.0.0.1:8700/v1
- */
-export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNode> {
+const DEFAULT_AUDIT_ORIGIN = "govex.local/audit";
+
+async function loadKeys(
+  options: Pick<LocalNodeOptions, "dataDir" | "operator" | "auditOrigin">,
+): Promise<{ keys: LocalNodeKeys; pems: { node: string; operatorPublic: string } }> {
   const keysDir = join(options.dataDir, "keys");
   await mkdir(keysDir, { recursive: true, mode: 0o700 });
   const nodeKey = await ensurePair(keysDir, "node");
   const operatorKey = await ensurePair(keysDir, "operator");
   const operator = options.operator ?? DEMO_OPERATOR;
-  const origin = options.auditOrigin ?? "govex.local/audit";
   const auditVerifierKey = formatVerifierKey(
-    ed25519NoteVerifier(origin, createPublicKey(nodeKey.privatePem)),
+    ed25519NoteVerifier(
+      options.auditOrigin ?? DEFAULT_AUDIT_ORIGIN,
+      createPublicKey(nodeKey.privatePem),
+    ),
   );
   const files = {
     nodePublicKey: join(keysDir, "node.pub.pem"),
@@ -113,43 +126,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     log: join(options.dataDir, "node.log"),
   };
   await writeFile(files.auditVerifierKey, `${auditVerifierKey}\n`);
-  // The log names members, resources and refusals: readable by the node's user only.
-  await writeFile(files.log, "", { flag: "a", mode: 0o600 });
-  await chmod(files.log, 0o600);
-  const release = options.databaseUrl ? async () => {} : await lockDataDir(options.dataDir);
-  let node: ExchangeNode;
-  try {
-    node = await createExchangeNode({
-      store: options.databaseUrl
-        ? { url: options.databaseUrl }
-        : { dataDir: join(options.dataDir, "db") },
-      key: { keyId: NODE_KEY_ID, algorithm: "ed25519", privateKey: nodeKey.privatePem },
-      operator: {
-        ...operator,
-        keys: [{ keyId: OPERATOR_KEY_ID, algorithm: "ed25519", publicKey: operatorKey.publicPem }],
-      },
-      auditOrigin: origin,
-      instance: options.instance ?? "CN",
-      ...(options.publicOrigin === undefined ? {} : { publicOrigin: options.publicOrigin }),
-      ...(options.lang === undefined ? {} : { lang: options.lang }),
-      // pino, one JSON object per line (request ids, refusals with their codes, errors).
-      logger: options.logger ?? { level: "info", file: files.log },
-    });
-  } catch (error) {
-    await release();
-    throw error;
-  }
-  let url: string;
-  try {
-    url = await node.listen({ port: options.port ?? 8700, host: options.host ?? "127.0.0.1" });
-  } catch (error) {
-    await node.close();
-    await release();
-    throw error;
-  }
-  return {
-    node,
-    url,
+  const keys: LocalNodeKeys = {
     files,
     nodeSigner: createSigner({ keyId: NODE_KEY_ID, algorithm: "ed25519", key: nodeKey.privatePem }),
     nodePublicPem: nodeKey.publicPem,
@@ -168,6 +145,70 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       }),
     },
     auditVerifierKey,
+  };
+  return { keys, pems: { node: nodeKey.privatePem, operatorPublic: operatorKey.publicPem } };
+}
+
+/**
+ * The keys of a node's data directory (made on first use), for a client of a node that runs
+ * elsewhere on them: another process, or one of several nodes on one PostgreSQL.
+ *
+ * @example
+ * const keys = await localNodeKeys({ dataDir: ".govex" });
+ * const access = { ...keys, url: "http://127.0.0.1:8700/v1" };
+ */
+export async function localNodeKeys(
+  options: Pick<LocalNodeOptions, "dataDir" | "operator" | "auditOrigin">,
+): Promise<LocalNodeKeys> {
+  return (await loadKeys(options)).keys;
+}
+
+/**
+ * @example
+ * const local = await startLocalNode({ dataDir: ".govex" });
+ * console.log(local.url); // http://127.0.0.1:8700/v1
+ */
+export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNode> {
+  const { keys, pems } = await loadKeys(options);
+  const operator = options.operator ?? DEMO_OPERATOR;
+  // The log names members, resources and refusals: readable by the node's user only.
+  await writeFile(keys.files.log, "", { flag: "a", mode: 0o600 });
+  await chmod(keys.files.log, 0o600);
+  const release = options.databaseUrl ? async () => {} : await lockDataDir(options.dataDir);
+  let node: ExchangeNode;
+  try {
+    node = await createExchangeNode({
+      store: options.databaseUrl
+        ? { url: options.databaseUrl }
+        : { dataDir: join(options.dataDir, "db") },
+      key: { keyId: NODE_KEY_ID, algorithm: "ed25519", privateKey: pems.node },
+      operator: {
+        ...operator,
+        keys: [{ keyId: OPERATOR_KEY_ID, algorithm: "ed25519", publicKey: pems.operatorPublic }],
+      },
+      auditOrigin: options.auditOrigin ?? DEFAULT_AUDIT_ORIGIN,
+      instance: options.instance ?? "CN",
+      ...(options.publicOrigin === undefined ? {} : { publicOrigin: options.publicOrigin }),
+      ...(options.lang === undefined ? {} : { lang: options.lang }),
+      // pino, one JSON object per line (request ids, refusals with their codes, errors).
+      logger: options.logger ?? { level: "info", file: keys.files.log },
+    });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  let url: string;
+  try {
+    url = await node.listen({ port: options.port ?? 8700, host: options.host ?? "127.0.0.1" });
+  } catch (error) {
+    await node.close();
+    await release();
+    throw error;
+  }
+  return {
+    ...keys,
+    node,
+    url,
     async close() {
       await node.close();
       await release();

@@ -21,7 +21,6 @@ import {
   answerHeaders,
   frameworkProblem,
   incomingRequest,
-  internalProblem,
   JSON_CONTENT_TYPE,
   PROBLEM_CONTENT_TYPE,
   type ProblemAnswer,
@@ -59,7 +58,7 @@ import type {
   OperationRequest,
   OperationResult,
 } from "./operation.js";
-import { isNodeProblem, type Lang, type NodeProblem } from "./problem.js";
+import { isNodeProblem, type Lang, type NodeProblem, unexpectedProblem } from "./problem.js";
 import {
   collectParameters,
   EXCHANGE_OPERATIONS,
@@ -203,10 +202,13 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
   );
 
   app.setErrorHandler((error, request, reply) => {
-    const answer = frameworkProblem(
-      error as { code?: string; statusCode?: number },
-      langOf(request),
-    );
+    const lang = langOf(request);
+    const framework = error as { code?: string; statusCode?: number };
+    // fastify's own errors carry a status; what a hook threw (a key lookup, a nonce claim) does not.
+    const answer =
+      framework.statusCode === undefined
+        ? unexpectedProblem(error, lang)
+        : frameworkProblem(framework, lang);
     return sendProblem(request, reply, answer);
   });
   app.setNotFoundHandler((request, reply) => {
@@ -433,7 +435,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
       reply.raw.off("close", onClose);
       const answer: ProblemAnswer = isNodeProblem(error)
         ? nodeProblemAnswer(error, lang)
-        : { problem: internalProblem(lang), logError: error };
+        : unexpectedProblem(error, lang);
       // Refused and failed accesses are audited too, with their outcome.
       if (audited)
         await audit(operation, caller as Caller, request, answer.problem.status, facts).catch(

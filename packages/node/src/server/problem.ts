@@ -2,8 +2,15 @@
  * Errors a handler answers with: RFC 9457 problem details of a type in the specs/exchange v1
  * registry, with a precise snake_case code and the detail in zh-CN and English.
  */
-import { type ProblemIssue, type ProblemSlug, type ProviderProblem, problem } from "@govex/adapter";
+import {
+  type ProblemAnswer,
+  type ProblemIssue,
+  type ProblemSlug,
+  type ProviderProblem,
+  problem,
+} from "@govex/adapter";
 import { GovexNodeError } from "../errors.js";
+import { isStoreError } from "../store/errors.js";
 
 export type { ProblemIssue, ProblemSlug };
 export type Lang = "zh-CN" | "en";
@@ -73,4 +80,34 @@ export function invalid(
   code = "validation_failed",
 ) {
   return new NodeProblem("validation-failed", { code, zh, en, errors });
+}
+
+/** Seconds a caller is asked to wait when the database is unreachable. */
+const DATABASE_RETRY_AFTER = 5;
+
+const INTERNAL_DETAIL: Record<Lang, string> = {
+  "zh-CN": "交换节点内部错误, 已记入日志。请稍后重试, 或将 instance 中的请求标识告知交换运营方。",
+  en: "Internal error of the exchange node, logged: retry later, or give the operator the request id in instance.",
+};
+
+/**
+ * The answer to an error no handler turned into a problem. The database out of reach (stopped,
+ * restarting, connections cut) is 503 with Retry-After: the caller retries and the node serves
+ * again by itself once the database is back (RFC 9110 §15.6.4). Anything else is a 500 whose
+ * cause stays in the log.
+ */
+export function unexpectedProblem(error: unknown, lang: Lang): ProblemAnswer {
+  if (isStoreError(error) && error.code === "unavailable")
+    return {
+      problem: problem("unavailable", {
+        code: "database_unavailable",
+        detail:
+          lang === "en"
+            ? "The exchange node cannot reach its database just now: retry after the time in Retry-After."
+            : "交换节点暂时无法访问数据库。请按 Retry-After 给出的秒数后重试。",
+      }),
+      retryAfter: DATABASE_RETRY_AFTER,
+      logError: error,
+    };
+  return { problem: problem("internal", { detail: INTERNAL_DETAIL[lang] }), logError: error };
 }

@@ -20,15 +20,62 @@ export function redactUrl(url: string): string {
   }
 }
 
-function wrap(target: Pool | PoolClient): Queryable {
+/** Socket errors of a lost or refused connection (Node's `code`). */
+const SOCKET_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+]);
+
+/**
+ * Whether an error means the server is out of reach rather than that a statement failed:
+ * a socket error, pg's own "Connection terminated" / connect timeout, or an SQLSTATE of class 08
+ * (connection exception), 57P01–57P03 (admin or crash shutdown, cannot connect now) or 53300
+ * (too many connections) — PostgreSQL documentation, Appendix A "PostgreSQL Error Codes".
+ */
+export function isConnectionLost(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof e?.code === "string" ? e.code : "";
+  if (SOCKET_ERRORS.has(code)) return true;
+  if (code.startsWith("08") || ["57P01", "57P02", "57P03", "53300"].includes(code)) return true;
+  const message = typeof e?.message === "string" ? e.message : "";
+  return /Connection terminated|connection error|timeout exceeded when trying to connect/i.test(
+    message,
+  );
+}
+
+function unavailable(url: string, cause: unknown): StoreError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new StoreError("unavailable", {
+    zh: `无法连接数据库 ${redactUrl(url)}: ${reason}。请确认服务器已启动、地址与凭据正确。`,
+    en: `cannot connect to ${redactUrl(url)}: ${reason}. Check that the server runs and the address and credentials are right.`,
+    params: { url: redactUrl(url) },
+    cause,
+  });
+}
+
+/** Run a call on the server; losing the server is `unavailable`, other errors pass as they are. */
+async function onServer<T>(url: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw isConnectionLost(error) ? unavailable(url, error) : error;
+  }
+}
+
+function wrap(target: Pool | PoolClient, url: string): Queryable {
   return {
     async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await target.query<R>(sql, params as unknown[]);
+      const result = await onServer(url, () => target.query<R>(sql, params as unknown[]));
       return { rows: result.rows, rowCount: result.rowCount ?? 0 } satisfies QueryResult<R>;
     },
     async exec(sql: string) {
       // Without parameters pg uses the simple query protocol, which runs several statements.
-      await target.query(sql);
+      await onServer(url, () => target.query(sql));
     },
   };
 }
@@ -51,6 +98,8 @@ export async function openPostgres(options: { url: string; poolMax?: number }): 
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolMax ?? 10,
+    // A server that does not answer a connect is reported (503), not waited on for ever.
+    connectionTimeoutMillis: 5_000,
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
         oid === INT8
@@ -65,26 +114,21 @@ export async function openPostgres(options: { url: string; poolMax?: number }): 
     await pool.query("select 1");
   } catch (cause) {
     await pool.end().catch(() => {});
-    throw new StoreError("unavailable", {
-      zh: `无法连接数据库 ${redactUrl(url)}: ${cause instanceof Error ? cause.message : String(cause)}。请确认服务器已启动、地址与凭据正确。`,
-      en: `cannot connect to ${redactUrl(url)}: ${cause instanceof Error ? cause.message : String(cause)}. Check that the server runs and the address and credentials are right.`,
-      params: { url: redactUrl(url) },
-      cause,
-    });
+    throw unavailable(url, cause);
   }
   const features: DbFeatures = { pgTrgm: false, pgTrgmCjk: false, serverEncoding: "" };
   let closed = false;
   return {
     driver: "postgres",
     features,
-    ...wrap(pool),
+    ...wrap(pool, url),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      const client = await onServer(url, () => pool.connect());
       let broken: Error | undefined;
       try {
-        await client.query("begin");
-        const result = await fn(wrap(client));
-        await client.query("commit");
+        await onServer(url, () => client.query("begin"));
+        const result = await fn(wrap(client, url));
+        await onServer(url, () => client.query("commit"));
         return result;
       } catch (error) {
         try {

@@ -1,0 +1,162 @@
+/**
+ * The fault and load suite's pieces: node processes started as an operator starts them
+ * (`govex start --no-demo --database … --data-dir …`, the CLI from source), a PostgreSQL of the
+ * test's own that it may stop and start, and small measurements of a process (RSS, open sockets).
+ *
+ * Several nodes on one PostgreSQL share one data directory's keys: every node signs as the
+ * exchange with the same node key, and the cursor seal and the audit log's checkpoints are keyed
+ * by it, so any node can continue what another began.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type StartedPostgres, startPostgres } from "../../../../test/global-setup.js";
+
+const CLI = fileURLToPath(new URL("../../../cli/src/bin.ts", import.meta.url));
+/** How long a node process may take to listen (tsx compiles the CLI from source on start). */
+const START_TIMEOUT_MS = 90_000;
+
+export interface NodeProcess {
+  /** The base URL, …/v1. */
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  /** Everything the process printed, stdout and stderr. */
+  output(): string;
+  /** SIGKILL, then wait for the exit. */
+  kill9(): Promise<void>;
+  /** SIGINT (Ctrl-C), then wait for the exit; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Start `govex start --no-demo` on PostgreSQL as a child process and wait until it listens.
+ *
+ * @example
+ * const node = await startNodeProcess({ dataDir, databaseUrl, port: 0 });
+ */
+export async function startNodeProcess(options: {
+  dataDir: string;
+  databaseUrl: string;
+  port?: number;
+  env?: Record<string, string>;
+}): Promise<NodeProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...["--conditions=@govex/source", "--import", "tsx", CLI, "start", "--no-demo"],
+      ...["--database", options.databaseUrl, "--data-dir", options.dataDir],
+      ...["--port", String(options.port ?? 0)],
+    ],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...options.env } },
+  );
+  let printed = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    printed += chunk;
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    printed += chunk;
+  });
+  const exited = once(child, "exit");
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the node did not listen within ${START_TIMEOUT_MS} ms:\n${printed}`));
+    }, START_TIMEOUT_MS);
+    const look = () => {
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(printed);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        child.stdout?.off("data", look);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on("data", look);
+    exited.then(([code]) => {
+      clearTimeout(timer);
+      reject(new Error(`the node exited with ${code} while starting:\n${printed}`));
+    });
+  });
+  const pid = child.pid as number;
+  return {
+    url,
+    pid,
+    child,
+    output: () => printed,
+    async kill9() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
+      const [code] = await exited;
+      return code as number | null;
+    },
+  };
+}
+
+/** A PostgreSQL server of the test's own (stopped and removed by `close`) and a data directory. */
+export interface FaultSite {
+  postgres: StartedPostgres;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startFaultSite(): Promise<FaultSite> {
+  const postgres = await startPostgres();
+  const dataDir = await mkdtemp(join(tmpdir(), "govex-fault-"));
+  return {
+    postgres,
+    dataDir,
+    async close() {
+      await postgres.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resident set size of a process in bytes (Linux /proc). */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kb) * 1024;
+}
+
+/** How many sockets a process holds open (Linux /proc/<pid>/fd). */
+export function socketsOf(pid: number): number {
+  let count = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith("socket:")) count++;
+    } catch {
+      // closed between the listing and the read
+    }
+  }
+  return count;
+}
+
+/**
+ * Poll `check` until it returns a value other than undefined, at most `timeoutMs`: a bounded wait
+ * on a condition, never a fixed sleep.
+ */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 10;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 250);
+  }
+}
