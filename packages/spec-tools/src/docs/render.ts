@@ -2,7 +2,7 @@ import { govexRules } from "@govex/schemas/core";
 import { deref } from "../diff/json.js";
 import { collectGovexRules } from "../lint/schema-rules.js";
 import type { LoadedSpec } from "../load.js";
-import type { Block } from "./blocks.js";
+import type { Block, Cell } from "./blocks.js";
 
 type Json = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
@@ -49,13 +49,13 @@ function propertyTable(schema: Json, lang: "zh-CN" | "en"): Block | undefined {
       head: zh
         ? ["属性", "名称", "类型", "必填", "约束", "说明"]
         : ["property", "name", "type", "required", "constraints", "description"],
-      rows: Object.entries(properties).map(([name, p]) => [
+      rows: Object.entries(properties).map(([name, p]): Cell[] => [
         `\`${name}\``,
         zh ? str(p.title) : str(p["x-title-en"]) || str(p.title),
         typeOf(p),
         required.has(name) ? (zh ? "是" : "yes") : "",
         constraints(p),
-        zh ? str(p.description) : str(p["x-description-en"]) || str(p.description),
+        { md: zh ? str(p.description) : str(p["x-description-en"]) || str(p.description) },
       ]),
     },
   };
@@ -83,7 +83,7 @@ function schemaBlocks(file: string, schema: Json, lang: "zh-CN" | "en"): Block[]
   const description = zh
     ? str(schema.description)
     : str(schema["x-description-en"]) || str(schema.description);
-  if (description) blocks.push({ p: description });
+  if (description) blocks.push({ md: description, under: 2 });
   const facts = [
     `${zh ? "标识" : "id"}: \`${str(schema.$id)}\``,
     `${zh ? "版本" : "version"}: ${str(schema["x-version"])}`,
@@ -103,7 +103,7 @@ function schemaBlocks(file: string, schema: Json, lang: "zh-CN" | "en"): Block[]
     const defTitle = zh ? str(def.title) : str(def["x-title-en"]) || str(def.title);
     blocks.push({ h: 3, text: `${defTitle || name} · \`${name}\``, id: `${file}-${name}` });
     const text = zh ? str(def.description) : str(def["x-description-en"]) || str(def.description);
-    if (text) blocks.push({ p: text });
+    if (text) blocks.push({ md: text, under: 3 });
     blocks.push({
       list: [
         `${zh ? "类型" : "type"}: ${typeOf(def)}${constraints(def) ? `; ${constraints(def)}` : ""}`,
@@ -138,7 +138,10 @@ function operationBlocks(document: Json, lang: "zh-CN" | "en"): Block[] {
         text: `${summary} · \`${method.toUpperCase()} ${path}\``,
         id: str(op.operationId),
       });
-      if (op.description) blocks.push({ p: str(op.description) });
+      const description = zh
+        ? str(op.description)
+        : str(op["x-description-en"]) || str(op.description);
+      if (description) blocks.push({ md: description, under: 3 });
       const params = [
         ...((item.parameters as Json[]) ?? []),
         ...((op.parameters as Json[]) ?? []),
@@ -149,12 +152,12 @@ function operationBlocks(document: Json, lang: "zh-CN" | "en"): Block[] {
             head: zh
               ? ["参数", "位置", "必填", "类型", "说明"]
               : ["parameter", "in", "required", "type", "description"],
-            rows: params.map((p) => [
+            rows: params.map((p): Cell[] => [
               `\`${str(p.name)}\``,
               str(p.in),
               p.required ? (zh ? "是" : "yes") : "",
               typeOf((p.schema ?? {}) as Json),
-              str(p.description),
+              { md: zh ? str(p.description) : str(p["x-description-en"]) || str(p.description) },
             ]),
           },
         });
@@ -174,11 +177,11 @@ function operationBlocks(document: Json, lang: "zh-CN" | "en"): Block[] {
           });
       }
       const responses = Object.entries((op.responses ?? {}) as Record<string, Json>).map(
-        ([status, r]) => {
+        ([status, r]): Cell[] => {
           const resolved = resolve(r);
           return [
             status,
-            str(resolved.description),
+            { md: str(resolved.description) },
             Object.keys((resolved.content ?? {}) as Json).join(", "),
           ];
         },
@@ -223,7 +226,10 @@ export function specBlocks(spec: LoadedSpec, lang: "zh-CN" | "en"): Block[] {
   }
   const info = (spec.document.info ?? {}) as Json;
   const blocks: Block[] = [{ h: 1, text: `${str(info.title)} ${str(info.version)}` }];
-  if (info.description) blocks.push({ p: str(info.description) });
+  const description = zh
+    ? str(info.description)
+    : str(info["x-description-en"]) || str(info.description);
+  if (description) blocks.push({ md: description, under: 1 });
   blocks.push({ h: 2, text: zh ? "接口" : "Operations" });
   blocks.push(...operationBlocks(spec.document, lang));
   const problemType = ((spec.document.components as Json | undefined)?.schemas as Json | undefined)
