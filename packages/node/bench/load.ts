@@ -11,9 +11,13 @@ import autocannon from "autocannon";
 
 /** One signed request, ready to send. */
 export interface Presigned {
+  /** GET when absent. */
+  method?: "GET" | "POST";
   /** Path and query as sent (and as covered by `@target-uri`). */
   path: string;
   headers: Record<string, string>;
+  /** A JSON body (its Content-Digest is signed). */
+  body?: string;
 }
 
 /**
@@ -27,18 +31,37 @@ export async function presign(
   signer: Signer,
   headers: Record<string, string> = {},
 ): Promise<Presigned[]> {
-  const path = url.pathname + url.search;
-  const target = url.toString();
   const out: Presigned[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const h: Record<string, string> = { ...headers, "x-request-id": randomUUID() };
-    const signed: SignatureHeaders = await signRequest(
-      { method: "GET", url: target, headers: h },
-      { signer },
-    );
-    out[i] = { path, headers: { ...h, ...signed } };
-  }
+  for (let i = 0; i < count; i++) out[i] = await presignOne(url, signer, { headers });
   return out;
+}
+
+/**
+ * Sign one request with a fresh nonce and X-Request-Id; a POST carries `body` as JSON, with
+ * its Content-Digest (RFC 9530) covered by the signature.
+ */
+export async function presignOne(
+  url: URL,
+  signer: Signer,
+  options: { method?: "GET" | "POST"; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<Presigned> {
+  const method = options.method ?? "GET";
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const h: Record<string, string> = {
+    ...options.headers,
+    "x-request-id": randomUUID(),
+    ...(body === undefined ? {} : { "content-type": "application/json" }),
+  };
+  const signed: SignatureHeaders = await signRequest(
+    { method, url: url.toString(), headers: h },
+    { signer, ...(body === undefined ? {} : { body }) },
+  );
+  return {
+    method,
+    path: url.pathname + url.search,
+    headers: { ...h, ...signed },
+    ...(body === undefined ? {} : { body }),
+  };
 }
 
 export interface LoadResult {
@@ -111,7 +134,13 @@ export async function load(
                 throw new Error(
                   `autocannon asked for more than the ${requests.length} signed requests`,
                 );
-              return { ...request, path: presigned.path, headers: presigned.headers };
+              return {
+                ...request,
+                method: presigned.method ?? "GET",
+                path: presigned.path,
+                headers: presigned.headers,
+                ...(presigned.body === undefined ? {} : { body: presigned.body }),
+              };
             },
           },
         ],
