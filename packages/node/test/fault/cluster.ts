@@ -141,6 +141,30 @@ export function socketsOf(pid: number): number {
 }
 
 /**
+ * Open TCP connections with one end at `port` on this machine (Linux /proc/net/tcp and tcp6,
+ * listening sockets and TIME_WAIT excluded): both ends of a loopback connection count, one entry each.
+ */
+export function connectionsAt(port: number): number {
+  const hex = port.toString(16).toUpperCase().padStart(4, "0");
+  let count = 0;
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(table, "utf8");
+    } catch {
+      continue; // no IPv6 table
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const [, local, remote, state] = line.trim().split(/\s+/);
+      // 0A LISTEN; 06 TIME_WAIT, which the kernel keeps after a close and holds no socket.
+      if (!local || !remote || state === "0A" || state === "06") continue;
+      if (local.endsWith(`:${hex}`) || remote.endsWith(`:${hex}`)) count++;
+    }
+  }
+  return count;
+}
+
+/**
  * Poll `check` until it returns a value other than undefined, at most `timeoutMs`: a bounded wait
  * on a condition, never a fixed sleep.
  */
