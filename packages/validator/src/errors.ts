@@ -8,6 +8,7 @@ export type GovexValidatorErrorCode =
   | "input_is_directory"
   | "input_not_found"
   | "unsupported_encoding"
+  | "sheet_not_found"
   | "worker_failed"
   | "aborted";
 

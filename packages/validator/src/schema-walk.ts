@@ -109,6 +109,11 @@ export class SchemaNode {
     return this.annotation("x-title-en");
   }
 
+  /** The first `format` of the applicable subschemas, e.g. "date". */
+  get format(): string | undefined {
+    return this.annotation("format");
+  }
+
   private annotation(key: string): string | undefined {
     for (const v of this.views) {
       if (isObj(v.schema) && typeof v.schema[key] === "string") return v.schema[key] as string;

@@ -7,6 +7,10 @@ export interface ValidationIssue {
   record: number;
   /** 1-based line where the record starts (NDJSON, CSV/TSV, JSON arrays). */
   line?: number;
+  /** XLSX: the sheet of the row (`line` is then the row number Excel shows). */
+  sheet?: string;
+  /** XLSX: the A1 address of the cell the issue is about, e.g. "C5". */
+  cell?: string;
   /** JSON Pointer into the record, "" for the whole record, e.g. "/residentId". */
   path: string;
   /** Stable snake_case code. */
@@ -33,7 +37,7 @@ export interface Validator {
   validate(value: unknown, opts?: ValidateOptions): ValidationIssue[];
 }
 
-export type InputFormat = "ndjson" | "json" | "csv" | "tsv";
+export type InputFormat = "ndjson" | "json" | "csv" | "tsv" | "xlsx";
 export type InputEncoding = "auto" | "utf8" | "gbk" | "gb18030";
 
 export interface StreamOptions extends ValidateOptions {
@@ -47,6 +51,15 @@ export interface StreamOptions extends ValidateOptions {
   maxRecordBytes?: number;
   /** A record nested deeper than this is skipped with `nesting_too_deep`. Default 512. */
   maxDepth?: number;
+  /** XLSX: one sheet, by name or 1-based tab position. Default: every sheet. */
+  sheet?: string | number;
+  /** XLSX: refuse a workbook whose parts would inflate to more than this (`xlsx_too_large`). Default 1 GiB. */
+  maxUnzippedBytes?: number;
+  /**
+   * XLSX: the UTC offset given to date-time cells, which Excel stores without a time zone, when
+   * the schema wants an RFC 3339 `date-time` or `time`. Default "+08:00" (China Standard Time).
+   */
+  utcOffset?: string;
 }
 
 export interface RecordResult {
@@ -69,6 +82,8 @@ export interface FileReport {
   truncated: boolean;
   /** Detected or requested input format and encoding. */
   format: InputFormat;
+  /** XLSX: the sheets read, in order. */
+  sheets?: string[];
   encoding: "utf8" | "gb18030";
 }
 

@@ -18,7 +18,7 @@ import { progressBar } from "../progress.js";
 
 const FORMATS = ["text", "json", "junit"] as const;
 const ENCODINGS = ["auto", "utf8", "gbk", "gb18030"] as const;
-const INPUT_FORMATS = ["auto", "ndjson", "json", "csv", "tsv"] as const;
+const INPUT_FORMATS = ["auto", "ndjson", "json", "csv", "tsv", "xlsx"] as const;
 const LENIENT = ["uscc"] as const;
 
 export interface ValidateArgs {
@@ -32,6 +32,10 @@ export interface ValidateArgs {
   inputFormat: InputFormat | "auto";
   /** Worker threads for large UTF-8 NDJSON files: a count ≥ 1, or "auto" (up to 4). */
   workers: number | "auto";
+  /** XLSX: one sheet by name or 1-based position; undefined = every sheet. */
+  sheet?: string;
+  /** Warnings (an empty input, unknown columns, lenient checks …) fail the run: exit 1. */
+  strict: boolean;
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
@@ -86,6 +90,13 @@ export function parseValidateArgs(argv: string[], lang: Lang): ValidateArgs {
       en: `--workers must be auto or a whole number from 1 to 256, got "${workers}"; 1 means no worker threads.`,
     });
   }
+  if (v.sheet !== undefined && v.sheet.trim() === "") {
+    throw new UsageError({
+      "zh-CN":
+        "--sheet 不能为空。请给出工作表名称或序号（从 1 起），如 --sheet 人员 或 --sheet 2。",
+      en: "--sheet is empty: give a sheet name or position (from 1), such as --sheet 人员 or --sheet 2.",
+    });
+  }
   return {
     files: parsed.positionals,
     schema: v.schema,
@@ -96,6 +107,8 @@ export function parseValidateArgs(argv: string[], lang: Lang): ValidateArgs {
     encoding: oneOf("encoding", v.encoding ?? "auto", ENCODINGS),
     inputFormat: oneOf("input-format", v["input-format"] ?? "auto", INPUT_FORMATS),
     workers: workers === "auto" ? "auto" : Number(workers),
+    ...(v.sheet === undefined ? {} : { sheet: v.sheet }),
+    strict: v.strict === true,
   };
 }
 
@@ -132,13 +145,17 @@ function parse(argv: string[]) {
       encoding: { type: "string" },
       "input-format": { type: "string" },
       workers: { type: "string" },
+      sheet: { type: "string" },
+      strict: { type: "boolean" },
     },
   });
 }
 
 /**
  * `govex validate`: validates every file, writes one report, and returns the exit code —
- * 0 all valid, 1 some records invalid, 2 usage error or unreadable input.
+ * 0 all valid, 1 some records invalid or a file-level error (a duplicate header, a workbook that
+ * cannot be read), or with `--strict` any warning (such as `empty_input`), 2 usage error or
+ * unreadable input.
  */
 export async function validateCommand(args: ValidateArgs, io: CliIo): Promise<number> {
   let validator: Awaited<ReturnType<typeof getValidator>>;
@@ -180,7 +197,17 @@ export async function validateCommand(args: ValidateArgs, io: CliIo): Promise<nu
     for (const f of run.failures) io.stderr.write(`govex: ${printable(f.message)}\n`);
     return 2;
   }
-  return run.reports.some((r) => r.invalid > 0) ? 1 : 0;
+  return failed(run, args.strict) ? 1 : 0;
+}
+
+/** Invalid records, a file-level error, or (strict) any warning. Issues cut by --max-errors still count. */
+function failed(run: ValidateRun, strict: boolean): boolean {
+  return run.reports.some(
+    (r) =>
+      r.invalid > 0 ||
+      r.issues.some((i) => (i.record === 0 && i.severity === "error") || strict) ||
+      (strict && r.truncated),
+  );
 }
 
 function validateOne(
@@ -196,6 +223,7 @@ function validateOne(
     encoding: args.encoding,
     format: args.inputFormat,
     workers: args.workers,
+    ...(args.sheet === undefined ? {} : { sheet: args.sheet }),
     // Lets worker threads load the same validator (a built-in id or the schema file's path).
     schema: args.schema,
     maxReportIssues: Number.isFinite(budget) ? Math.max(budget, 0) : Number.MAX_SAFE_INTEGER,

@@ -3,7 +3,8 @@ import { totals, type ValidateRun } from "./types.js";
 /**
  * `--format json`: exactly one JSON object,
  * `{ "summary": { "records", "valid", "invalid" }, "issues": [ { "file", "record", "path", "code", "message" } ] }`,
- * with `line`, `severity` and `params` added to each issue, and `files`/`errors` beside them.
+ * with `line`, `severity` and `params` added to each issue (`sheet` and `cell` for a workbook's),
+ * and `files`/`errors` beside them.
  */
 export function renderJson(run: ValidateRun): string {
   const { records, valid, invalid } = totals(run);
@@ -12,6 +13,8 @@ export function renderJson(run: ValidateRun): string {
       file: r.file,
       record: i.record,
       ...(i.line === undefined ? {} : { line: i.line }),
+      ...(i.sheet === undefined ? {} : { sheet: i.sheet }),
+      ...(i.cell === undefined ? {} : { cell: i.cell }),
       path: i.path,
       code: i.code,
       severity: i.severity,
@@ -23,6 +26,7 @@ export function renderJson(run: ValidateRun): string {
     file: r.file,
     format: r.format,
     encoding: r.encoding,
+    ...(r.sheets === undefined ? {} : { sheets: r.sheets }),
     records: r.records,
     valid: r.valid,
     invalid: r.invalid,

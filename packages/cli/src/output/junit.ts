@@ -53,7 +53,13 @@ export function renderJunit(run: ValidateRun): string {
       lines.push(`    <testcase classname="${attr(r.file)}" name="${r.records} records"/>`);
     for (const [record, issues] of byRecord) {
       const first = issues[0] as ValidationIssue;
-      const name = `record ${record}${first.line === undefined ? "" : ` (line ${first.line})`}`;
+      const at =
+        first.line === undefined
+          ? ""
+          : first.sheet === undefined
+            ? ` (line ${first.line})`
+            : ` (sheet ${first.sheet} row ${first.line})`;
+      const name = `record ${record}${at}`;
       lines.push(`    <testcase classname="${attr(r.file)}" name="${attr(name)}">`);
       lines.push(
         `      <failure type="${attr(first.code)}" message="${attr(first.message)}">${xml(

@@ -6,6 +6,8 @@ const STRINGS = {
   "zh-CN": {
     file: (f: string, n: number, v: number, i: number, fmt: string, enc: string) =>
       `${f}（${fmt}，${enc}）：${n} 条记录，${v} 条有效，${i} 条无效`,
+    sheets: (names: string) => `工作表 ${names}`,
+    sheetList: (names: string[]) => names.map((n) => `「${n}」`).join("、") || "无",
     record: (n: number) => `第 ${n} 条`,
     fileLevel: "文件",
     warning: "警告",
@@ -16,6 +18,8 @@ const STRINGS = {
   en: {
     file: (f: string, n: number, v: number, i: number, fmt: string, enc: string) =>
       `${f} (${fmt}, ${enc}): ${n} records, ${v} valid, ${i} invalid`,
+    sheets: (names: string) => `sheets ${names}`,
+    sheetList: (names: string[]) => names.map((n) => `"${n}"`).join(", ") || "none",
     record: (n: number) => `record ${n}`,
     fileLevel: "file",
     warning: "warning",
@@ -37,7 +41,10 @@ export function renderText(run: ValidateRun, color: boolean): string {
   const dim = paint(color, 2);
   const out: string[] = [];
   for (const r of run.reports) {
-    const head = s.file(printable(r.file), r.records, r.valid, r.invalid, r.format, r.encoding);
+    // A workbook's text has no encoding to speak of: name its sheets instead.
+    const detail =
+      r.format === "xlsx" ? s.sheets(printable(s.sheetList(r.sheets ?? []))) : r.encoding;
+    const head = s.file(printable(r.file), r.records, r.valid, r.invalid, r.format, detail);
     out.push(r.invalid === 0 ? green(head) : red(head));
     for (const i of r.issues)
       out.push(`  ${issueLine(r.file, i, s, i.severity === "warning" ? yellow : red, dim)}`);
@@ -56,8 +63,11 @@ function issueLine(
   tone: (x: string) => string,
   dim: (x: string) => string,
 ): string {
-  const where = printable(i.line === undefined ? file : `${file}:${i.line}`);
+  // A workbook row is written file[sheet]:row (a sheet name cannot hold "[" or "]").
+  const at = i.sheet === undefined ? file : `${file}[${i.sheet}]`;
+  const where = printable(i.line === undefined ? at : `${at}:${i.line}`);
+  const cell = i.cell === undefined ? "" : ` (${i.cell})`;
   const which = i.record === 0 ? s.fileLevel : s.record(i.record);
   const severity = i.severity === "warning" ? ` ${s.warning}` : "";
-  return `${dim(where)} ${which} ${printable(i.path || "/")} ${tone(printable(i.code))}${severity} ${printable(i.message)}`;
+  return `${dim(where)} ${which} ${printable(i.path || "/")}${printable(cell)} ${tone(printable(i.code))}${severity} ${printable(i.message)}`;
 }

@@ -57,7 +57,7 @@ export const en: MessageTable = {
   csv_duplicate_header: (p) =>
     `header column ${p.column} "${String(p.header)}" repeats an earlier column: remove or rename it.`,
   csv_empty_header: (p) =>
-    `header column ${p.column} has no name, so the column is ignored: give it a name or remove it.`,
+    `header column ${p.column}${p.cell === undefined ? "" : ` (${String(p.cell)})`} has no name, so the column is ignored: give it a name or remove it.`,
   json_trailing_data: (p) =>
     `unexpected content after the JSON document at byte ${Number(p.position) + 1}: remove it, or use NDJSON (one record per line).`,
   truncated_input: () =>
@@ -65,6 +65,30 @@ export const en: MessageTable = {
   uscc_check_character_lenient: (_p, f) =>
     `${f} has a wrong check character (a warning in lenient mode): verify it with the registration authority.`,
   rule_failed: (p, f) => `${f} fails the rule "${String(p.rule)}": check the related fields.`,
+  empty_input: () =>
+    `the input has no records (an empty file, or a header only): check that the right file was exported; under --strict this warning makes the exit code 1.`,
+  format_mismatch: (p) =>
+    `the file is named .${String(p.extension)} but its content is ${String(p.format).toUpperCase()}, so it was validated as ${String(p.format).toUpperCase()}: correct the extension, or give --input-format.`,
+  xlsx_not_zip: () =>
+    `not a valid XLSX file (an XLSX file is a ZIP archive and this one is not): save it as .xlsx from Excel or WPS, or export CSV.`,
+  xlsx_encrypted: () =>
+    `the file is a password-protected (encrypted) workbook or a legacy .xls (compound document) and cannot be read: remove the password and save it as .xlsx.`,
+  xlsx_damaged: () =>
+    `the XLSX file is damaged or incomplete (its ZIP directory is missing): export or download it again.`,
+  xlsx_not_workbook: (p) =>
+    `a ZIP archive (${String(p.found)}) but not an Excel workbook (no xl/workbook.xml): save it as .xlsx from Excel or WPS.`,
+  xlsx_too_large: (p) =>
+    `the XLSX file is too large once unzipped (${p.part === undefined ? "" : `${String(p.part)} `}${String(p.bytes)} bytes, limit ${String(p.limit)}) and was not read, as a guard against zip bombs: split the workbook or export CSV; raise maxUnzippedBytes if the data is genuine.`,
+  xlsx_unreadable: (p) =>
+    `the XLSX file cannot be parsed (${String(p.reason)}); later rows were not validated: save it again as .xlsx from Excel or WPS.`,
+  xlsx_cell_error: (p, f) =>
+    `${f}: cell ${String(p.cell)} holds an error value${p.error ? ` ${String(p.error)}` : " (a formula whose result is an error, such as #DIV/0! or #N/A)"}, not data: fix the formula or enter the value.`,
+  xlsx_formula_not_computed: (p, f) =>
+    `${f}: cell ${String(p.cell)} is a formula that was never computed, so it has no value: open and save the file in Excel or WPS, or enter the value.`,
+  xlsx_number_precision: (p, f) =>
+    `${f}: cell ${String(p.cell)} is stored as a number, and Excel keeps only 15 significant digits, so it reads "${String(p.shown)}" and later digits may be lost: format the column as text and enter the values again.`,
+  xlsx_cells_outside_header: (p) =>
+    `${String(p.count)} cells (the first at ${String(p.cell)}) lie right of the header's last column, have no column name and were ignored: give those columns a header or delete them.`,
   invalid_value: (p, f) => `${f} is invalid (${String(p.keyword)}): correct it against the schema.`,
 };
 

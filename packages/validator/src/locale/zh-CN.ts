@@ -65,13 +65,37 @@ export const zhCN: MessageTable = {
     `表头第 ${p.column} 列「${String(p.header)}」不对应规范中的任何字段。请改用规范的字段名或中文名称。`,
   csv_duplicate_header: (p) =>
     `表头第 ${p.column} 列「${String(p.header)}」与前面的列重复。请删除或重命名重复的列。`,
-  csv_empty_header: (p) => `表头第 ${p.column} 列没有列名，该列已忽略。请填写列名或删除该列。`,
+  csv_empty_header: (p) =>
+    `表头第 ${p.column} 列${p.cell === undefined ? "" : `（${String(p.cell)}）`}没有列名，该列已忽略。请填写列名或删除该列。`,
   json_trailing_data: (p) =>
     `JSON 文档在第 ${Number(p.position) + 1} 个字节后仍有多余内容。请删除多余内容，或改用 NDJSON（每行一条记录）。`,
   truncated_input: () => `文件在数组结束前中断（缺少“]”）。请确认文件完整。`,
   uscc_check_character_lenient: (_p, f) =>
     `${f}的校验码不正确（宽松模式下仅作警告）。请向登记管理部门核实。`,
   rule_failed: (p, f) => `${f}未通过规则「${String(p.rule)}」的检查。请核对相关字段。`,
+  empty_input: () =>
+    `输入中没有任何记录（空文件，或只有表头）。请确认导出的是正确的文件；--strict 下此警告使退出码为 1。`,
+  format_mismatch: (p) =>
+    `文件扩展名为 .${String(p.extension)}，内容却是 ${String(p.format).toUpperCase()}，已按 ${String(p.format).toUpperCase()} 校验。请改正扩展名，或用 --input-format 指定格式。`,
+  xlsx_not_zip: () =>
+    `不是有效的 XLSX 文件（XLSX 是 ZIP 压缩包，而此文件不是）。请用 Excel 或 WPS 另存为 .xlsx，或导出为 CSV。`,
+  xlsx_encrypted: () =>
+    `文件是加密（设有打开密码）的工作簿，或旧版 .xls（复合文档格式），无法读取。请去除密码后另存为 .xlsx。`,
+  xlsx_damaged: () => `XLSX 文件已损坏或不完整（找不到 ZIP 目录）。请重新导出或重新下载该文件。`,
+  xlsx_not_workbook: (p) =>
+    `这是 ZIP 压缩包（${String(p.found)}），但不是 Excel 工作簿（缺少 xl/workbook.xml）。请用 Excel 或 WPS 另存为 .xlsx。`,
+  xlsx_too_large: (p) =>
+    `XLSX 文件解压后过大（${p.part === undefined ? "" : `${String(p.part)} `}${String(p.bytes)} 字节，上限 ${String(p.limit)} 字节），未读取，以防压缩炸弹。请拆分工作簿或改用 CSV；确属正常数据时可调高 maxUnzippedBytes。`,
+  xlsx_unreadable: (p) =>
+    `XLSX 文件无法解析（${String(p.reason)}），此后的行未校验。请用 Excel 或 WPS 重新另存为 .xlsx。`,
+  xlsx_cell_error: (p, f) =>
+    `${f}所在单元格 ${String(p.cell)} 是错误值${p.error ? ` ${String(p.error)}` : "（公式结果为错误，如 #DIV/0!、#N/A）"}，不是数据。请修正公式或改填数值。`,
+  xlsx_formula_not_computed: (p, f) =>
+    `${f}所在单元格 ${String(p.cell)} 是未计算过的公式，没有结果值。请在 Excel 或 WPS 中打开并保存文件，或改填数值。`,
+  xlsx_number_precision: (p, f) =>
+    `${f}所在单元格 ${String(p.cell)} 以数字存储，Excel 只保留 15 位有效数字，读作「${String(p.shown)}」，后面的位可能已丢失。请将该列设为文本格式后重新填写。`,
+  xlsx_cells_outside_header: (p) =>
+    `有 ${String(p.count)} 个单元格（第一个为 ${String(p.cell)}）位于表头最后一列的右侧，没有列名，已忽略。请为这些列补上表头或删除它们。`,
   invalid_value: (p, f) => `${f}不符合规范（${String(p.keyword)}）。请对照规范修正。`,
 };
 

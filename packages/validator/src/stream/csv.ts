@@ -96,7 +96,7 @@ export class CsvFramer {
   }
 }
 
-interface Column {
+export interface Column {
   path: string[];
   node: SchemaNode | null;
 }
@@ -274,7 +274,11 @@ export function coerce(cell: string, node: SchemaNode | null, maxDepth: number):
 }
 
 /** Set a nested value; "__proto__" and friends become own data properties, never prototypes. */
-function setPath(obj: Record<string, unknown>, path: readonly string[], value: unknown): void {
+export function setPath(
+  obj: Record<string, unknown>,
+  path: readonly string[],
+  value: unknown,
+): void {
   let target = obj;
   for (let i = 0; i < path.length - 1; i++) {
     const k = path[i] as string;

@@ -15,6 +15,9 @@ export function formatFromName(name: string | undefined): InputFormat | undefine
     case "tsv":
     case "tab":
       return "tsv";
+    case "xlsx":
+    case "xlsm":
+      return "xlsx";
     default:
       return undefined;
   }

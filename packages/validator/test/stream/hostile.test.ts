@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -122,20 +122,29 @@ describe("hostile input", () => {
     expect((Object.prototype as { polluted?: unknown }).polluted).toBeUndefined();
   });
 
-  it("an empty input has no records", async () => {
+  it("an empty input has no records and says so: an empty_input warning", async () => {
     const v = await getValidator(applicant);
-    for (const format of ["auto", "ndjson", "json", "csv", "tsv"] as const) {
-      expect(await collect(validateStream(chunked(Buffer.alloc(0)), v, { format }))).toEqual([]);
+    for (const format of ["auto", "ndjson", "json", "csv", "tsv", "xlsx"] as const) {
+      const results = await collect(validateStream(chunked(Buffer.alloc(0)), v, { format }));
+      expect(results).toMatchObject([
+        { record: 0, valid: true, issues: [{ code: "empty_input", severity: "warning" }] },
+      ]);
     }
     const dir = mkdtempSync(join(tmpdir(), "govex-empty-"));
-    const file = join(dir, "empty.ndjson");
-    closeSync(openSync(file, "w"));
-    expect(await validateFile(file, v)).toMatchObject({
-      records: 0,
-      valid: 0,
-      invalid: 0,
-      issues: [],
-    });
+    for (const name of ["empty.ndjson", "empty.json", "empty.csv", "empty.tsv", "empty.xlsx"]) {
+      const file = join(dir, name);
+      closeSync(openSync(file, "w"));
+      const report = await validateFile(file, v, { lang: "en" });
+      expect(report).toMatchObject({ records: 0, valid: 0, invalid: 0 });
+      expect(report.issues).toMatchObject([
+        { record: 0, path: "", code: "empty_input", severity: "warning" },
+      ]);
+      expect(report.issues[0]?.message).toContain("no records");
+    }
+    // A header without rows is as empty; blank lines are too.
+    const headerOnly = join(dir, "header.csv");
+    writeFileSync(headerOnly, "name,residentId\r\n\r\n");
+    expect((await validateFile(headerOnly, v)).issues.map((i) => i.code)).toContain("empty_input");
   });
 
   it("a directory and a missing file are usage errors", async () => {
