@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Lang } from "@govex/validator";
 import { type CliIo, UsageError } from "../io.js";
 
@@ -10,12 +11,14 @@ const SPEC_HELP: Record<Lang, string> = {
   govex spec lint <规范…> [--format text|json|sarif]
   govex spec diff <旧> <新> [--format text|json|markdown|junit] [--fail-on ERR|WARN|none]
                             [--ignore <文件>] [--severity <检查>=ERR|WARN|INFO|off]…
-  govex spec release <规范…> [--base <git 版本>] [--check | --write]
-  govex spec docs <规范> [--format markdown|html] [--out <文件>] [--langs zh-CN,en]
+  govex spec release <规范…> [--base <git 版本>|npm:<包>[@<版本>]] [--check | --write]
+  govex spec docs <规范> [--format markdown|md|html] [--out <文件>] [--langs zh-CN,en]
 
 <规范> 为 JSON Schema 目录或文件(如 specs/data/v1),或 OpenAPI 3.1 文件;diff 的 <旧>/<新> 还可写作
-<git 版本>:<路径>(如 HEAD~1:specs/exchange/v1/openapi.yaml)。release 默认与 HEAD~1 比较
-(环境变量 GOVEX_SPEC_BASE 可改)。
+<git 版本>:<路径>(如 HEAD~1:specs/exchange/v1/openapi.yaml)。release 的比较基准:--base 或环境变量
+GOVEX_SPEC_BASE(分支、标签、提交,或 npm:@govex/schemas[@版本] 即已发布的版本);未给出时,取该规范
+最新的发布标签 specs/<名称>@x.y.z,否则取声明当前版本之前的最后一次提交,否则 HEAD~1(并提示)。
+浅克隆会按需加深;基准无法读取时报错退出(2),绝不当作首次发布放行。
 
 退出码: 0 通过;1 lint 有错误、diff 有达到 --fail-on 的变更、release 版本号不够;2 用法错误或无法读取。
 `,
@@ -25,12 +28,15 @@ Usage:
   govex spec lint <spec…> [--format text|json|sarif]
   govex spec diff <old> <new> [--format text|json|markdown|junit] [--fail-on ERR|WARN|none]
                               [--ignore <file>] [--severity <check>=ERR|WARN|INFO|off]…
-  govex spec release <spec…> [--base <git rev>] [--check | --write]
-  govex spec docs <spec> [--format markdown|html] [--out <file>] [--langs zh-CN,en]
+  govex spec release <spec…> [--base <git rev>|npm:<package>[@<version>]] [--check | --write]
+  govex spec docs <spec> [--format markdown|md|html] [--out <file>] [--langs zh-CN,en]
 
 <spec> is a JSON Schema directory or file (e.g. specs/data/v1) or an OpenAPI 3.1 file; diff's
 <old>/<new> may also be <git rev>:<path> (e.g. HEAD~1:specs/exchange/v1/openapi.yaml). release
-compares with HEAD~1 unless --base or GOVEX_SPEC_BASE says otherwise.
+compares with --base or GOVEX_SPEC_BASE (a branch, a tag, a commit, or npm:@govex/schemas[@version],
+a published version); without one, with the spec's newest release tag specs/<name>@x.y.z, else the
+last commit before the current version was declared, else HEAD~1 (with a notice). A shallow clone
+is deepened as needed; a base that cannot be read is an error (exit 2), never a first release.
 
 Exit codes: 0 ok; 1 lint errors, diff changes at --fail-on or above, or a release version too low;
 2 usage error or unreadable input.
@@ -88,9 +94,16 @@ function one<T extends string>(p: Parsed, flag: string, allowed: readonly T[], f
   return value as T;
 }
 
-function repoRoot(): string {
+/** The repository a path is in (the working directory's when no path is given). */
+function repoRoot(path?: string): string {
+  let dir = process.cwd();
+  if (path !== undefined) {
+    const full = resolve(path);
+    dir = existsSync(full) && statSync(full).isDirectory() ? full : dirname(full);
+    if (!existsSync(dir)) dir = process.cwd();
+  }
   try {
-    return execFileSync("git", ["rev-parse", "--show-toplevel"], {
+    return execFileSync("git", ["-C", dir, "rev-parse", "--show-toplevel"], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "ignore"],
     }).trim();
@@ -213,23 +226,38 @@ export async function specCommand(args: string[], io: CliIo, lang: Lang): Promis
   if (sub === "release") {
     if (p.positional.length === 0)
       throw new UsageError({ "zh-CN": "请给出要发布的规范。", en: "give the specs to release." });
-    const base = p.flags.get("--base")?.at(-1) ?? io.env.GOVEX_SPEC_BASE ?? "HEAD~1";
+    // GOVEX_SPEC_BASE is the same thing as --base; the option wins when both are given.
+    const given = p.flags.get("--base")?.at(-1) ?? (io.env.GOVEX_SPEC_BASE || undefined);
     const write = p.flags.has("--write");
-    const root = repoRoot();
     let failed = 0;
     for (const path of p.positional) {
-      const plan = await tools.planRelease(path, { base, repoRoot: root }).catch(loadError);
+      const root = repoRoot(path);
+      const plan = await tools.planRelease(path, { base: given, repoRoot: root }).catch((error) => {
+        // A base that cannot be read ends the check (exit 2) in both languages: never a pass.
+        if (error instanceof tools.ReleaseBaseError)
+          throw new UsageError({
+            "zh-CN": `${path}:${error.messages["zh-CN"]} / ${error.messages.en}`,
+            en: `${path}: ${error.messages.en} / ${error.messages["zh-CN"]}`,
+          });
+        return loadError(error);
+      });
       const head = `${path}: ${plan.oldVersion ?? (lang === "en" ? "(new)" : "(新增)")} → ${plan.newVersion ?? "?"}`;
       const needs = lang === "en" ? `changes need ${plan.required}` : `变更需要 ${plan.required}`;
+      const against = lang === "en" ? `against ${plan.base}` : `基准 ${plan.base}`;
       io.stdout.write(
-        `${plan.ok ? "✓" : "✗"} ${head}  (${needs}; ERR ${plan.diff.counts.ERR}, WARN ${plan.diff.counts.WARN}, INFO ${plan.diff.counts.INFO})\n`,
+        `${plan.ok ? "✓" : "✗"} ${head}  (${against}; ${needs}; ERR ${plan.diff.counts.ERR}, WARN ${plan.diff.counts.WARN}, INFO ${plan.diff.counts.INFO})\n`,
       );
+      for (const notice of plan.notices) io.stdout.write(`    ℹ ${notice[lang]}\n`);
       for (const problem of plan.problems) io.stdout.write(`    ${problem[lang]}\n`);
       if (!plan.ok) failed++;
       else if (write && plan.existed && plan.required !== "none") {
         const written = tools.writeRelease(plan, { repoRoot: root });
         io.stdout.write(
           `    ${lang === "en" ? "wrote" : "已写入"} ${written.changelog}${written.changeset ? `, ${written.changeset}` : ""}\n`,
+        );
+        // The release tag is the next check's default base (docs/decisions/0006).
+        io.stdout.write(
+          `    ${lang === "en" ? "once released, tag it" : "发布后打标签"}: git tag ${tools.releaseTagPrefix(root, path)}${plan.newVersion}\n`,
         );
       }
     }
@@ -239,12 +267,16 @@ export async function specCommand(args: string[], io: CliIo, lang: Lang): Promis
   if (sub === "docs") {
     if (p.positional.length !== 1)
       throw new UsageError({ "zh-CN": "docs 需要一个规范。", en: "docs takes one spec." });
-    const format = one(p, "--format", ["markdown", "html"] as const, "markdown");
+    const format = one(p, "--format", ["markdown", "md", "html"] as const, "markdown");
     const langs = (p.flags.get("--langs")?.at(-1) ?? "zh-CN,en")
       .split(",")
       .filter((l): l is "zh-CN" | "en" => l === "zh-CN" || l === "en");
     const spec = await tools.loadSpec(p.positional[0] as string).catch(loadError);
-    const text = tools.renderSpecDocs(spec, format, langs.length > 0 ? langs : ["zh-CN", "en"]);
+    const text = tools.renderSpecDocs(
+      spec,
+      format === "html" ? "html" : "markdown",
+      langs.length > 0 ? langs : ["zh-CN", "en"],
+    );
     const out = p.flags.get("--out")?.at(-1);
     if (out) writeFileSync(out, text);
     else io.stdout.write(text);

@@ -5,7 +5,18 @@ import type { Bilingual, CheckInfo, Level } from "./types.js";
  * changes it both ways, may matter, only touches documentation, adds surface, or
  * takes surface away. Messages explain the level with it.
  */
-export type Effect = "narrow" | "widen" | "change" | "maybe" | "docs" | "add" | "remove" | "info";
+export type Effect =
+  | "narrow"
+  | "widen"
+  | "change"
+  | "maybe"
+  | "docs"
+  | "add"
+  | "remove"
+  | "info"
+  | "refer"
+  | "dropped"
+  | "surface";
 
 /** The three places a schema can be compared in: a data standard (both ways), a request, a response. */
 export type Scope = "schema" | "request" | "response";
@@ -21,13 +32,19 @@ type Levels = [schema: Level, request: Level, response: Level];
 // Default levels per effect, by scope: a request breaks when it accepts less, a
 // response when it may return more, a data standard (exchanged both ways) on both,
 // with narrowing the worse (data valid before is now rejected).
-const BY_EFFECT: Record<"narrow" | "widen" | "change" | "maybe" | "info" | "add", Levels> = {
+const BY_EFFECT: Record<
+  "narrow" | "widen" | "change" | "maybe" | "info" | "add" | "refer",
+  Levels
+> = {
   narrow: ["ERR", "ERR", "INFO"],
   widen: ["WARN", "INFO", "WARN"],
   change: ["ERR", "ERR", "ERR"],
   maybe: ["WARN", "WARN", "WARN"],
   info: ["INFO", "INFO", "INFO"],
   add: ["INFO", "INFO", "INFO"],
+  // docs/decisions/0005-spec-diff-levels.md: over HTTP a $ref is transparent (the targets'
+  // differences are reported by their own checks); in a data standard it names the data element.
+  refer: ["WARN", "INFO", "INFO"],
 };
 
 interface SchemaCheck {
@@ -276,6 +293,56 @@ const SCHEMA_CHECKS: readonly SchemaCheck[] = [
     zh: "允许额外属性",
     en: "additional properties opened",
   },
+  // JSON Schema 2020-12 Core §10.3.2.2: patternProperties take names from additionalProperties.
+  {
+    sub: "pattern-property-added",
+    effect: "narrow",
+    zh: "新增按名称模式约束的属性（patternProperties）",
+    en: "patternProperties entry added",
+  },
+  {
+    sub: "pattern-property-removed",
+    effect: "widen",
+    zh: "删除按名称模式约束的属性（patternProperties）",
+    en: "patternProperties entry removed",
+  },
+  {
+    sub: "pattern-property-added-to-closed-object",
+    effect: "widen",
+    zh: "向不允许额外属性的对象新增 patternProperties（匹配的名称变为允许）",
+    en: "patternProperties entry added to a closed object (matching names now allowed)",
+  },
+  {
+    sub: "pattern-property-removed-from-closed-object",
+    effect: "narrow",
+    zh: "从不允许额外属性的对象删除 patternProperties（匹配的名称不再允许）",
+    en: "patternProperties entry removed from a closed object (matching names now rejected)",
+  },
+  // JSON Schema 2020-12 Core §10.3.1.1–§10.3.1.2: prefixItems, then items for the rest.
+  {
+    sub: "prefix-items-added",
+    effect: "narrow",
+    zh: "元组约束的位置增加（prefixItems 变长）",
+    en: "more tuple positions constrained (prefixItems longer)",
+  },
+  {
+    sub: "prefix-items-removed",
+    effect: "widen",
+    zh: "元组约束的位置减少（prefixItems 变短）",
+    en: "fewer tuple positions constrained (prefixItems shorter)",
+  },
+  {
+    sub: "tuple-extended",
+    effect: "widen",
+    zh: "封闭元组（items: false）允许更多元素",
+    en: "closed tuple (items: false) allows more elements",
+  },
+  {
+    sub: "tuple-shortened",
+    effect: "narrow",
+    zh: "封闭元组（items: false）允许的元素减少",
+    en: "closed tuple (items: false) allows fewer elements",
+  },
   {
     sub: "items-added",
     effect: "narrow",
@@ -313,6 +380,39 @@ const SCHEMA_CHECKS: readonly SchemaCheck[] = [
     zh: "allOf 删除分支",
     en: "allOf branch removed",
   },
+  // JSON Schema 2020-12 Core §10.2.2: then/else apply only where `if` is present.
+  {
+    sub: "conditional-added",
+    effect: "narrow",
+    zh: "新增条件约束（if/then/else）",
+    en: "conditional (if/then/else) added",
+  },
+  {
+    sub: "conditional-removed",
+    effect: "widen",
+    zh: "删除条件约束（if/then/else）",
+    en: "conditional (if/then/else) removed",
+  },
+  { sub: "if-changed", effect: "maybe", zh: "条件（if）改变", en: "condition (if) changed" },
+  { sub: "then-added", effect: "narrow", zh: "新增条件成立分支（then）", en: "then branch added" },
+  {
+    sub: "then-removed",
+    effect: "widen",
+    zh: "删除条件成立分支（then）",
+    en: "then branch removed",
+  },
+  {
+    sub: "else-added",
+    effect: "narrow",
+    zh: "新增条件不成立分支（else）",
+    en: "else branch added",
+  },
+  {
+    sub: "else-removed",
+    effect: "widen",
+    zh: "删除条件不成立分支（else）",
+    en: "else branch removed",
+  },
   { sub: "not-changed", effect: "maybe", zh: "否定约束（not）改变", en: "not schema changed" },
   {
     sub: "discriminator-changed",
@@ -323,7 +423,7 @@ const SCHEMA_CHECKS: readonly SchemaCheck[] = [
   },
   {
     sub: "ref-target-changed",
-    effect: "maybe",
+    effect: "refer",
     zh: "$ref 引用目标改变",
     en: "$ref target changed",
   },
@@ -495,6 +595,9 @@ const OTHER_CHECKS: readonly OtherCheck[] = [
   ),
   o("webhook-added", "INFO", "openapi", "add", "新增 webhook", "webhook added"),
   o("webhook-removed", "ERR", "openapi", "remove", "删除 webhook", "webhook removed"),
+  // Callbacks (OpenAPI 3.1.0 §4.8.18): requests the API sends to the consumer, read like webhooks.
+  o("callback-added", "INFO", "openapi", "add", "新增回调", "callback added"),
+  o("callback-removed", "ERR", "openapi", "remove", "删除回调", "callback removed"),
   // Parameters.
   o(
     "request-parameter-added",
@@ -520,7 +623,8 @@ const OTHER_CHECKS: readonly OtherCheck[] = [
     "新增必填请求头",
     "required request header added",
   ),
-  o("request-parameter-removed", "ERR", "openapi", "remove", "删除参数", "parameter removed"),
+  // docs/decisions/0005-spec-diff-levels.md: unknown parameters are ignored, not refused.
+  o("request-parameter-removed", "WARN", "openapi", "dropped", "删除参数", "parameter removed"),
   o(
     "request-parameter-became-required",
     "ERR",
@@ -740,12 +844,38 @@ const OTHER_CHECKS: readonly OtherCheck[] = [
   o("server-added", "INFO", "openapi", "info", "新增服务器地址", "server added"),
   o("server-removed", "WARN", "openapi", "remove", "删除服务器地址", "server removed"),
   o("server-url-changed", "WARN", "openapi", "change", "服务器地址改变", "server URL changed"),
+  // Path Item and Operation `servers` (OpenAPI 3.1.0 §4.8.9, §4.8.10) override the document's.
+  o(
+    "path-server-added",
+    "INFO",
+    "openapi",
+    "info",
+    "路径或操作新增服务器地址",
+    "path server added",
+  ),
+  o(
+    "path-server-removed",
+    "WARN",
+    "openapi",
+    "remove",
+    "路径或操作删除服务器地址",
+    "path server removed",
+  ),
+  o(
+    "path-server-url-changed",
+    "WARN",
+    "openapi",
+    "change",
+    "路径或操作的服务器地址改变",
+    "path server URL changed",
+  ),
   o("component-schema-added", "INFO", "openapi", "add", "新增组件模式", "component schema added"),
+  // docs/decisions/0005-spec-diff-levels.md: a component is a type in the generated client.
   o(
     "component-schema-removed",
     "WARN",
     "openapi",
-    "remove",
+    "surface",
     "删除组件模式",
     "component schema removed",
   ),

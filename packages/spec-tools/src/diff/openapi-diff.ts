@@ -156,7 +156,13 @@ class OpenApiDiff {
     return this.raws;
   }
 
-  private servers(x: unknown, y: unknown, location: string, pointer: string): void {
+  private servers(
+    x: unknown,
+    y: unknown,
+    location: string,
+    pointer: string,
+    prefix: "" | "path-" = "",
+  ): void {
     const urls = (v: unknown) =>
       Array.isArray(v)
         ? v.map((s) => own(obj(s), "url")).filter((u): u is string => typeof u === "string")
@@ -167,9 +173,11 @@ class OpenApiDiff {
     const added = ys.filter((u) => !xs.includes(u));
     const changed = Math.min(removed.length, added.length);
     for (let i = 0; i < changed; i++)
-      this.add("server-url-changed", location, pointer, removed[i], added[i]);
-    for (const u of removed.slice(changed)) this.add("server-removed", location, pointer, u);
-    for (const u of added.slice(changed)) this.add("server-added", location, pointer, undefined, u);
+      this.add(`${prefix}server-url-changed`, location, pointer, removed[i], added[i]);
+    for (const u of removed.slice(changed))
+      this.add(`${prefix}server-removed`, location, pointer, u);
+    for (const u of added.slice(changed))
+      this.add(`${prefix}server-added`, location, pointer, undefined, u);
   }
 
   private securitySchemes(): void {
@@ -342,25 +350,102 @@ class OpenApiDiff {
   private pathItem(field: string, oldKey: string, newKey: string, webhook: boolean): void {
     const x = deref(this.a, own(obj(own(this.a, field)), oldKey));
     const y = deref(this.b, own(obj(own(this.b, field)), newKey));
+    if (!webhook) this.pathServers(x, y, newKey, ptr(field, newKey));
+    this.operations(
+      { item: x, key: oldKey, p: ptr(field, oldKey) },
+      { item: y, key: newKey, p: ptr(field, newKey) },
+      webhook ? "webhook " : "",
+      webhook,
+    );
+  }
+
+  /** The operations of two matched Path Items; `prefix` starts each location ("webhook ", a callback). */
+  private operations(
+    x: { item: Obj; key: string; p: string },
+    y: { item: Obj; key: string; p: string },
+    prefix: string,
+    webhook: boolean,
+  ): void {
     for (const method of METHODS) {
-      const ox = own(x, method);
-      const oy = own(y, method);
-      const location = `${webhook ? "webhook " : ""}${method.toUpperCase()} ${newKey}`;
+      const ox = own(x.item, method);
+      const oy = own(y.item, method);
+      const location = `${prefix}${method.toUpperCase()} ${y.key}`;
       if (ox === undefined && oy === undefined) continue;
       if (oy === undefined)
         this.add(
           "operation-removed",
-          `${webhook ? "webhook " : ""}${method.toUpperCase()} ${oldKey}`,
-          ptr(field, oldKey, method),
+          `${prefix}${method.toUpperCase()} ${x.key}`,
+          `${x.p}/${method}`,
         );
-      else if (ox === undefined) this.add("operation-added", location, ptr(field, newKey, method));
+      else if (ox === undefined) this.add("operation-added", location, `${y.p}/${method}`);
       else {
         this.operation(
-          { op: obj(ox), item: x, path: oldKey, p: ptr(field, oldKey, method) },
-          { op: obj(oy), item: y, path: newKey, p: ptr(field, newKey, method) },
+          { op: obj(ox), item: x.item, path: x.key, p: `${x.p}/${method}` },
+          { op: obj(oy), item: y.item, path: y.key, p: `${y.p}/${method}` },
           location,
           webhook,
         );
+      }
+    }
+  }
+
+  /**
+   * Servers of a Path Item or an Operation (OpenAPI 3.1.0 §4.8.9, §4.8.10): they override
+   * the servers above them. Compared where either side declares its own; otherwise the
+   * document's servers apply to both and are reported once, at the document.
+   */
+  private pathServers(x: Obj, y: Obj, location: string, pointer: string): void {
+    const sx = own(x, "servers");
+    const sy = own(y, "servers");
+    if (sx === undefined && sy === undefined) return;
+    this.servers(
+      sx ?? own(this.a, "servers"),
+      sy ?? own(this.b, "servers"),
+      location,
+      `${pointer}/servers`,
+      "path-",
+    );
+  }
+
+  /**
+   * Callbacks (OpenAPI 3.1.0 §4.8.18): per name, runtime expressions to Path Items. The API
+   * sends these requests to the consumer, so they are read as webhooks are (bodies as responses).
+   */
+  private callbacks(ox: Obj, oy: Obj, xp: string, yp: string, location: string): void {
+    const cx = obj(own(ox, "callbacks"));
+    const cy = obj(own(oy, "callbacks"));
+    const expressions = (doc: Obj, callbacks: Obj, name: string) =>
+      deref(doc, own(callbacks, name));
+    for (const name of Object.keys(cx)) {
+      const ex = expressions(this.a, cx, name);
+      const ey = Object.hasOwn(cy, name) ? expressions(this.b, cy, name) : undefined;
+      for (const expression of Object.keys(ex)) {
+        const label = `${location} callback ${name} ${expression}`;
+        const p = (base: string) =>
+          `${base}/callbacks/${escapeToken(name)}/${escapeToken(expression)}`;
+        if (!ey || !Object.hasOwn(ey, expression)) {
+          this.add("callback-removed", label, p(xp), `${name} ${expression}`);
+          continue;
+        }
+        this.operations(
+          { item: deref(this.a, ex[expression]), key: expression, p: p(xp) },
+          { item: deref(this.b, ey[expression]), key: expression, p: p(yp) },
+          `${location} callback ${name} `,
+          true,
+        );
+      }
+    }
+    for (const name of Object.keys(cy)) {
+      const ex = Object.hasOwn(cx, name) ? expressions(this.a, cx, name) : {};
+      for (const expression of Object.keys(expressions(this.b, cy, name))) {
+        if (!Object.hasOwn(ex, expression))
+          this.add(
+            "callback-added",
+            `${location} callback ${name} ${expression}`,
+            `${yp}/callbacks/${escapeToken(name)}/${escapeToken(expression)}`,
+            undefined,
+            `${name} ${expression}`,
+          );
       }
     }
   }
@@ -399,6 +484,14 @@ class OpenApiDiff {
     this.requestBody(ox, oy, x.p, y.p, location, inbound);
     this.responses(ox, oy, x.p, y.p, location, outbound);
     this.security(ox, oy, location, y.p);
+    if (!webhook) {
+      const ix = own(ox, "servers") === undefined ? x.item : ox;
+      const iy = own(oy, "servers") === undefined ? y.item : oy;
+      // Only an operation's own servers here; a Path Item's are reported once, at the path.
+      if (own(ox, "servers") !== undefined || own(oy, "servers") !== undefined)
+        this.pathServers(ix, iy, location, y.p);
+    }
+    this.callbacks(ox, oy, x.p, y.p, location);
   }
 
   private parameters(

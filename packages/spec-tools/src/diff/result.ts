@@ -117,6 +117,44 @@ const REASON: Record<Effect, Record<"schema" | "request" | "response" | "other",
     response: { "zh-CN": "依赖它的客户端将失败", en: "clients that rely on it fail" },
     other: { "zh-CN": "使用它的系统将失败", en: "systems that use it fail" },
   },
+  refer: {
+    schema: {
+      "zh-CN": "字段改为引用另一个定义（数据元），其含义可能随之改变；两者结构上的差异另行报告",
+      en: "the field now refers to another definition (data element), which may change its meaning; structural differences are reported separately",
+    },
+    request: {
+      "zh-CN": "改为引用另一个组件；两者的差异另行报告",
+      en: "another component is referenced; the differences between the two are reported separately",
+    },
+    response: {
+      "zh-CN": "改为引用另一个组件；两者的差异另行报告",
+      en: "another component is referenced; the differences between the two are reported separately",
+    },
+    other: {
+      "zh-CN": "改为引用另一个定义；两者的差异另行报告",
+      en: "another definition is referenced; the differences are reported separately",
+    },
+  },
+  dropped: {
+    schema: { "zh-CN": "旧调用方仍会发送它", en: "old callers may still send it" },
+    request: { "zh-CN": "旧调用方仍会发送它", en: "old callers may still send it" },
+    response: { "zh-CN": "旧调用方仍会发送它", en: "old callers may still send it" },
+    other: {
+      "zh-CN":
+        "仍发送该参数的旧客户端不会被拒绝（未知参数被忽略），但它原有的作用（如筛选）不再生效",
+      en: "old clients that still send it are not refused (unknown parameters are ignored), but what it did (a filter, say) no longer happens",
+    },
+  },
+  surface: {
+    schema: { "zh-CN": "引用它的代码将失效", en: "code that names it breaks" },
+    request: { "zh-CN": "引用它的代码将失效", en: "code that names it breaks" },
+    response: { "zh-CN": "引用它的代码将失效", en: "code that names it breaks" },
+    other: {
+      "zh-CN":
+        "报文格式不受影响（使用它的操作另行比较），但生成的客户端类型中少了它，引用该类型的代码无法编译",
+      en: "the wire format is unaffected (operations that used it are compared on their own), but the generated client loses its type, so code that names it no longer compiles",
+    },
+  },
   info: {
     schema: { "zh-CN": "兼容变化", en: "a compatible change" },
     request: { "zh-CN": "兼容变化", en: "a compatible change" },

@@ -549,20 +549,7 @@ export class SchemaComparer {
         depth + 1,
       );
     }
-    for (const keyword of ["patternProperties"] as const) {
-      const x = own(a, keyword);
-      const y = own(b, keyword);
-      if (!isObject(x) || !isObject(y)) continue;
-      for (const k of Object.keys(x)) {
-        if (Object.hasOwn(y, k))
-          this.compare(
-            this.child(o, x[k], keyword, k),
-            this.child(n, y[k], keyword, k),
-            this.step(ctx, [keyword, k], `/{${k}}`),
-            depth + 1,
-          );
-      }
-    }
+    this.patternProperties(a, b, o, n, ctx, depth);
     if (own(a, "propertyNames") !== undefined || own(b, "propertyNames") !== undefined) {
       this.compare(
         this.child(o, own(a, "propertyNames") ?? true, "propertyNames"),
@@ -589,6 +576,57 @@ export class SchemaComparer {
     }
   }
 
+  /**
+   * JSON Schema 2020-12 Core §10.3.2.2: a name that matches a patternProperties key is
+   * validated by its schema instead of additionalProperties. An entry added to an open
+   * object constrains names that were free; added to a closed one, it admits names that
+   * were refused (and the other way round for a removed entry).
+   */
+  private patternProperties(
+    a: Record<string, unknown>,
+    b: Record<string, unknown>,
+    o: At,
+    n: At,
+    ctx: Ctx,
+    depth: number,
+  ): void {
+    const rx = own(a, "patternProperties");
+    const ry = own(b, "patternProperties");
+    if (!isObject(rx) && !isObject(ry)) return;
+    const x = isObject(rx) ? rx : {};
+    const y = isObject(ry) ? ry : {};
+    const free = (schema: unknown) =>
+      schema === true || (isObject(schema) && Object.keys(schema).length === 0);
+    for (const k of Object.keys(x)) {
+      const c = this.step(ctx, ["patternProperties", k], `/{${k}}`);
+      if (Object.hasOwn(y, k)) {
+        this.compare(
+          this.child(o, x[k], "patternProperties", k),
+          this.child(n, y[k], "patternProperties", k),
+          c,
+          depth + 1,
+        );
+      } else if (own(b, "additionalProperties") === false) {
+        this.emit(
+          "pattern-property-removed-from-closed-object",
+          c,
+          this.child(o, x[k], "patternProperties", k),
+          k,
+        );
+      } else if (!free(x[k])) {
+        this.emit("pattern-property-removed", c, this.child(o, x[k], "patternProperties", k), k);
+      }
+    }
+    for (const k of Object.keys(y)) {
+      if (Object.hasOwn(x, k)) continue;
+      const c = this.step(ctx, ["patternProperties", k], `/{${k}}`);
+      const at = this.child(n, y[k], "patternProperties", k);
+      if (own(a, "additionalProperties") === false)
+        this.emit("pattern-property-added-to-closed-object", c, at, undefined, k);
+      else if (!free(y[k])) this.emit("pattern-property-added", c, at, undefined, k);
+    }
+  }
+
   private arrays(
     a: Record<string, unknown>,
     b: Record<string, unknown>,
@@ -610,9 +648,13 @@ export class SchemaComparer {
           depth + 1,
         );
     }
-    const px = own(a, "prefixItems");
-    const py = own(b, "prefixItems");
-    if (Array.isArray(px) && Array.isArray(py)) {
+    // JSON Schema 2020-12 Core §10.3.1.1: prefixItems constrain the first positions; `items`
+    // (§10.3.1.2) the rest, and `items: false` closes the tuple at the prefix's length.
+    const rpx = own(a, "prefixItems");
+    const rpy = own(b, "prefixItems");
+    if (Array.isArray(rpx) || Array.isArray(rpy)) {
+      const px: unknown[] = Array.isArray(rpx) ? rpx : [];
+      const py: unknown[] = Array.isArray(rpy) ? rpy : [];
       for (let i = 0; i < Math.min(px.length, py.length); i++) {
         this.compare(
           this.child(o, px[i], "prefixItems", String(i)),
@@ -621,6 +663,22 @@ export class SchemaComparer {
           depth + 1,
         );
       }
+      if (py.length > px.length)
+        this.emit(
+          x === false ? "tuple-extended" : "prefix-items-added",
+          ctx,
+          this.child(n, rpy, "prefixItems"),
+          px.length,
+          py.length,
+        );
+      else if (py.length < px.length)
+        this.emit(
+          y === false ? "tuple-shortened" : "prefix-items-removed",
+          ctx,
+          this.child(n, rpy ?? [], "prefixItems"),
+          px.length,
+          py.length,
+        );
     }
     const cx = own(a, "contains");
     const cy = own(b, "contains");
@@ -710,10 +768,45 @@ export class SchemaComparer {
       this.emit("not-changed", ctx, n, own(a, "not"), own(b, "not"));
     if (!same(own(a, "discriminator"), own(b, "discriminator")))
       this.emit("discriminator-changed", ctx, n, own(a, "discriminator"), own(b, "discriminator"));
-    for (const keyword of ["if", "then", "else"] as const) {
+    this.conditional(a, b, o, n, ctx, depth);
+  }
+
+  /**
+   * JSON Schema 2020-12 Core §10.2.2: `then` and `else` apply only beside `if`, and `if`
+   * alone constrains nothing. A conditional that starts to apply narrows; one that stops
+   * applying widens; a changed condition moves data between the branches either way.
+   */
+  private conditional(
+    a: Record<string, unknown>,
+    b: Record<string, unknown>,
+    o: At,
+    n: At,
+    ctx: Ctx,
+    depth: number,
+  ): void {
+    const active = (s: Record<string, unknown>) =>
+      own(s, "if") !== undefined && (own(s, "then") !== undefined || own(s, "else") !== undefined);
+    const ax = active(a);
+    const ay = active(b);
+    if (!ax && !ay) return;
+    if (!ax) {
+      this.emit("conditional-added", ctx, n, undefined, b.if);
+      return;
+    }
+    if (!ay) {
+      this.emit("conditional-removed", ctx, o, a.if);
+      return;
+    }
+    if (!same(a.if, b.if)) this.emit("if-changed", ctx, this.child(n, b.if, "if"), a.if, b.if);
+    for (const keyword of ["then", "else"] as const) {
       const x = own(a, keyword);
       const y = own(b, keyword);
-      if (x !== undefined && y !== undefined)
+      if (x === undefined && y === undefined) continue;
+      if (x === undefined)
+        this.emit(`${keyword}-added`, ctx, this.child(n, y, keyword), undefined, y);
+      else if (y === undefined)
+        this.emit(`${keyword}-removed`, ctx, this.child(o, x, keyword), x, undefined);
+      else
         this.compare(
           this.child(o, x, keyword),
           this.child(n, y, keyword),

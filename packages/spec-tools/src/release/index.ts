@@ -9,6 +9,16 @@ import {
   formatDiff,
 } from "../diff/index.js";
 import { type LoadedSpec, loadSpec, loadSpecAtRevision } from "../load.js";
+import {
+  type BaseSource,
+  type BilingualText,
+  existsAt,
+  type ReleaseBase,
+  ReleaseBaseError,
+  resolveReleaseBase,
+} from "./base.js";
+
+export * from "./base.js";
 
 /** A semver bump. Order matters: none < patch < minor < major. */
 export type Bump = "none" | "patch" | "minor" | "major";
@@ -56,7 +66,14 @@ export function bumpVersion(version: string, bump: Bump): string {
 export interface ReleasePlan {
   spec: string;
   kind: LoadedSpec["kind"];
+  /** The base as asked for or found: a tag, a revision, `npm:@govex/schemas@1.2.0`. */
   base: string;
+  /** How the base was chosen: given (`--base`, GOVEX_SPEC_BASE), or the default rule's step. */
+  baseSource: BaseSource;
+  /** The commit compared with (git bases). */
+  baseCommit?: string;
+  /** What the base resolution did or could not do (a fetch, a fallback), for people to read. */
+  notices: BilingualText[];
   /** False when the spec did not exist at the base revision (a first release). */
   existed: boolean;
   oldVersion: string | undefined;
@@ -107,18 +124,75 @@ function fileProblems(
   return problems;
 }
 
+/** The spec as it was at the base; undefined when it did not exist there (a first release). */
+async function loadAtBase(
+  base: ReleaseBase,
+  path: string,
+  now: LoadedSpec,
+  repoRoot: string,
+): Promise<LoadedSpec | undefined> {
+  if (base.kind === "npm") {
+    // A single schema file of the set, or the whole set.
+    const name =
+      now.kind === "schemas" && !statSync(path).isDirectory()
+        ? Object.keys(now.files)[0]
+        : undefined;
+    const files = name ? (base.files[name] ? { [name]: base.files[name] } : {}) : base.files;
+    if (Object.keys(files).length === 0) return undefined;
+    const version = name ? (files[name]?.["x-version"] as string | undefined) : base.setVersion;
+    return { kind: "schemas", path: `${base.ref}`, files, version };
+  }
+  const rel = relative(resolve(repoRoot), resolve(path)).split(sep).join("/");
+  if (rel.startsWith("../") || rel === "..")
+    throw new ReleaseBaseError("base_unreadable", {
+      "zh-CN": `${path} 不在仓库 ${repoRoot} 中,无法读取它在 ${base.ref} 的版本。`,
+      en: `${path} is outside the repository ${repoRoot}, so its version at ${base.ref} cannot be read.`,
+    });
+  if (base.commit === "" || !existsAt(repoRoot, base.commit, rel)) return undefined;
+  const old = await loadSpecAtRevision(base.commit, path, repoRoot);
+  if (!old)
+    throw new ReleaseBaseError("base_unreadable", {
+      "zh-CN": `${rel} 在比较基准 ${base.ref} 中存在,但无法读取(git archive 失败)。`,
+      en: `${rel} exists at the base ${base.ref} but could not be read (git archive failed).`,
+    });
+  return old;
+}
+
 /**
- * Compare a spec with its version at a git revision and decide whether the version it
- * declares (OpenAPI `info.version`; a schema set's CHANGELOG and each file's `x-version`)
- * is high enough for its changes.
+ * Compare a spec with its version at a base and decide whether the version it declares
+ * (OpenAPI `info.version`; a schema set's CHANGELOG and each file's `x-version`) is high
+ * enough for its changes. The base is a git revision, `npm:<package>[@<version>]`, a
+ * resolved {@link ReleaseBase}, or undefined for the default rule (the newest release tag,
+ * else the last commit before the current version was declared, else HEAD~1). A base that
+ * cannot be read throws {@link ReleaseBaseError}; it never passes as a first release.
  */
 export async function planRelease(
   path: string,
-  options: { base: string; repoRoot: string; diff?: DiffOptions },
+  options: { base?: string | ReleaseBase | undefined; repoRoot: string; diff?: DiffOptions },
 ): Promise<ReleasePlan> {
   const now = await loadSpec(path);
-  const old = await loadSpecAtRevision(options.base, path, options.repoRoot);
-  const common = { spec: path, kind: now.kind, base: options.base, newVersion: now.version };
+  const base =
+    typeof options.base === "object"
+      ? options.base
+      : await resolveReleaseBase(path, { repoRoot: options.repoRoot, base: options.base });
+  const loaded = await loadAtBase(base, path, now, options.repoRoot);
+  const notices = [...base.notices];
+  // A base without a declared version is a draft: nothing was released to compare with.
+  const old = loaded && (loaded.version !== undefined || base.kind === "npm") ? loaded : undefined;
+  if (loaded && !old)
+    notices.push({
+      "zh-CN": `${base.ref} 中的规范未声明版本(草稿),按首次发布处理。`,
+      en: `the spec at ${base.ref} declares no version (a draft): treated as a first release.`,
+    });
+  const common = {
+    spec: path,
+    kind: now.kind,
+    base: base.kind === "npm" ? `npm:${base.name}@${base.version}` : base.ref,
+    baseSource: base.source,
+    ...(base.kind === "git" ? { baseCommit: base.commit } : {}),
+    notices,
+    newVersion: now.version,
+  };
   if (!old) {
     return {
       ...common,
@@ -142,7 +216,9 @@ export async function planRelease(
   const declared = declaredBump(old.version, now.version);
   const minimumVersion = bumpVersion(old.version ?? "0.0.0", required);
   const problems: ReleasePlan["problems"] = [];
-  if (declared === undefined) {
+  if (old.version === undefined) {
+    // An npm base without the set's CHANGELOG: the files' x-version carry the check.
+  } else if (declared === undefined) {
     problems.push({
       "zh-CN": `声明的版本 ${now.version ?? "(无)"} 低于或不可比于上一版本 ${old.version ?? "(无)"}。`,
       en: `The declared version ${now.version ?? "(none)"} is lower than, or not comparable with, ${old.version ?? "(none)"}.`,

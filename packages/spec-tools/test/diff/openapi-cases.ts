@@ -44,6 +44,40 @@ const schemes = {
 };
 const secured = (security: unknown) => doc({ "/entries": { get: op({ security }) } }, schemes);
 const servers = (...urls: string[]) => doc({}, { servers: urls.map((url) => ({ url })) });
+const pathServers = (urls: string[] | undefined, opUrls?: string[]) =>
+  doc(
+    {
+      "/entries": {
+        ...(urls ? { servers: urls.map((url) => ({ url })) } : {}),
+        get: op(opUrls ? { servers: opUrls.map((url) => ({ url })) } : {}),
+      },
+    },
+    { servers: [{ url: "https://a.gov.cn" }] },
+  );
+// A subscription whose events the API posts back to the consumer (OpenAPI 3.1.0 §4.8.18).
+const EXPR = "{$request.body#/callbackUrl}";
+const event = (x: Obj = {}) => ({
+  type: "object",
+  required: ["id"],
+  properties: { id: { type: "string", maxLength: 64 }, ...x },
+});
+const callbacks = (cbs: Record<string, Record<string, Obj>> | undefined) =>
+  doc({
+    "/subscriptions": {
+      post: op({
+        operationId: "subscribe",
+        ...(cbs ? { callbacks: cbs } : {}),
+      }),
+    },
+  });
+const onEvent = (schema: Obj = event(), responses: Obj = { "204": { description: "ok" } }) => ({
+  [EXPR]: {
+    post: {
+      requestBody: { required: true, content: { "application/json": { schema } } },
+      responses,
+    },
+  },
+});
 
 export const OPENAPI_CASES: readonly OpenApiCase[] = [
   { name: "identical", old: one(), new: one(), expected: [] },
@@ -78,7 +112,7 @@ export const OPENAPI_CASES: readonly OpenApiCase[] = [
     new: doc({ "/catalog/entries": { get: op() } }),
     expected: [
       ["operation-moved", "ERR", "GET /catalog/entries"],
-      ["request-parameter-removed", "ERR", "GET /catalog/entries query parameter q"],
+      ["request-parameter-removed", "WARN", "GET /catalog/entries query parameter q"],
     ],
   },
   {
@@ -208,7 +242,8 @@ export const OPENAPI_CASES: readonly OpenApiCase[] = [
     name: "parameter removed",
     old: one({ parameters: [param("q", "query")] }),
     new: one(),
-    expected: [["request-parameter-removed", "ERR"]],
+    // docs/decisions/0005-spec-diff-levels.md: unknown query names are ignored, not refused.
+    expected: [["request-parameter-removed", "WARN"]],
   },
   {
     name: "parameter became required",
@@ -488,6 +523,105 @@ export const OPENAPI_CASES: readonly OpenApiCase[] = [
     old: servers("https://a.gov.cn/v1"),
     new: servers("https://a.gov.cn/api/v1"),
     expected: [["server-url-changed", "WARN"]],
+  },
+  // Path Item and Operation servers (§4.8.9, §4.8.10) override the document's.
+  {
+    name: "path-level server added over the document's",
+    old: pathServers(undefined),
+    new: pathServers(["https://a.gov.cn", "https://b.gov.cn"]),
+    expected: [["path-server-added", "INFO", "/entries"]],
+  },
+  {
+    name: "path-level server removed",
+    old: pathServers(["https://a.gov.cn", "https://b.gov.cn"]),
+    new: pathServers(["https://a.gov.cn"]),
+    expected: [["path-server-removed", "WARN", "/entries"]],
+  },
+  {
+    name: "path-level server replaces the document's",
+    old: pathServers(undefined),
+    new: pathServers(["https://gateway.a.gov.cn"]),
+    expected: [["path-server-url-changed", "WARN", "/entries"]],
+  },
+  {
+    name: "path-level servers dropped: the document's apply again",
+    old: pathServers(["https://gateway.a.gov.cn"]),
+    new: pathServers(undefined),
+    expected: [["path-server-url-changed", "WARN", "/entries"]],
+  },
+  {
+    name: "operation-level server changed",
+    old: pathServers(undefined, ["https://a.gov.cn/v1"]),
+    new: pathServers(undefined, ["https://a.gov.cn/v2"]),
+    expected: [["path-server-url-changed", "WARN", "GET /entries"]],
+  },
+  {
+    name: "the same path-level servers are no change",
+    old: pathServers(["https://a.gov.cn"]),
+    new: pathServers(["https://a.gov.cn"]),
+    expected: [],
+  },
+  // Callbacks (§4.8.18): requests the API sends, read as webhooks are.
+  {
+    name: "callback added",
+    old: callbacks(undefined),
+    new: callbacks({ onEvent: onEvent() }),
+    expected: [["callback-added", "INFO", `POST /subscriptions callback onEvent ${EXPR}`]],
+  },
+  {
+    name: "callback removed",
+    old: callbacks({ onEvent: onEvent() }),
+    new: callbacks(undefined),
+    expected: [["callback-removed", "ERR", `POST /subscriptions callback onEvent ${EXPR}`]],
+  },
+  {
+    name: "callback expression changed is one removed and one added",
+    old: callbacks({ onEvent: onEvent() }),
+    new: callbacks({ onEvent: { "{$request.body#/url}": onEvent()[EXPR] as Obj } }),
+    expected: [
+      ["callback-removed", "ERR"],
+      ["callback-added", "INFO"],
+    ],
+  },
+  {
+    name: "callback body gains a property: the consumer may not expect it",
+    old: callbacks({ onEvent: onEvent() }),
+    new: callbacks({ onEvent: onEvent(event({ kind: { type: "string" } })) }),
+    expected: [
+      [
+        "response-property-added",
+        "INFO",
+        `POST /subscriptions callback onEvent POST ${EXPR} request body /kind`,
+      ],
+    ],
+  },
+  {
+    name: "callback body constraint relaxed: the consumer's endpoint may refuse it",
+    old: callbacks({ onEvent: onEvent() }),
+    new: callbacks({
+      onEvent: onEvent({ ...event(), properties: { id: { type: "string", maxLength: 128 } } }),
+    }),
+    expected: [["response-max-length-increased", "WARN"]],
+  },
+  {
+    name: "callback operation removed",
+    old: callbacks({ onEvent: onEvent() }),
+    new: callbacks({ onEvent: { [EXPR]: { put: (onEvent()[EXPR] as Obj).post } } }),
+    expected: [
+      ["operation-added", "INFO", `POST /subscriptions callback onEvent PUT ${EXPR}`],
+      ["operation-removed", "ERR", `POST /subscriptions callback onEvent POST ${EXPR}`],
+    ],
+  },
+  {
+    name: "callback response the consumer must now send",
+    old: callbacks({ onEvent: onEvent() }),
+    new: callbacks({
+      onEvent: onEvent(event(), {
+        "204": { description: "ok" },
+        "410": { description: "gone" },
+      }),
+    }),
+    expected: [["response-status-added", "INFO"]],
   },
   // Components.
   {

@@ -93,7 +93,7 @@ describe("shared components", () => {
       "#/components/schemas/B";
     const result = diffOpenApi(before, after);
     expect(result.changes.map((c) => [c.id, c.level, c.old, c.new])).toEqual([
-      ["response-ref-target-changed", "WARN", "#/components/schemas/A", "#/components/schemas/B"],
+      ["response-ref-target-changed", "INFO", "#/components/schemas/A", "#/components/schemas/B"],
       ["response-type-changed", "ERR", "string", "integer"],
     ]);
   });

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noThenProperty: "then" is a JSON Schema keyword here
 /**
  * Table of schema changes, each judged in the three places a schema is used: a data
  * standard (schema set), an OpenAPI request body and an OpenAPI response body.
@@ -339,6 +340,89 @@ export const SCHEMA_CASES: readonly SchemaCase[] = [
     new: obj({ additionalProperties: str({ maxLength: 5 }) }),
     expected: [["{s}-max-length-decreased", NARROW]],
   },
+  // patternProperties (JSON Schema 2020-12 Core §10.3.2.2): judged against additionalProperties.
+  {
+    name: "patternProperties entry added to an open object",
+    old: obj(),
+    new: obj({ patternProperties: { "^x-": str() } }),
+    expected: [["{s}-pattern-property-added", NARROW]],
+  },
+  {
+    name: "patternProperties entry removed from an open object",
+    old: obj({ patternProperties: { "^x-": str() } }),
+    new: obj(),
+    expected: [["{s}-pattern-property-removed", WIDEN]],
+  },
+  {
+    name: "patternProperties entry added to a closed object",
+    old: obj({ additionalProperties: false }),
+    new: obj({ additionalProperties: false, patternProperties: { "^x-": str() } }),
+    expected: [["{s}-pattern-property-added-to-closed-object", WIDEN]],
+  },
+  {
+    name: "patternProperties entry removed from a closed object",
+    old: obj({ additionalProperties: false, patternProperties: { "^x-": str() } }),
+    new: obj({ additionalProperties: false }),
+    expected: [["{s}-pattern-property-removed-from-closed-object", NARROW]],
+  },
+  {
+    name: "patternProperties key changed is one removed and one added",
+    old: obj({ patternProperties: { "^x-": str() } }),
+    new: obj({ patternProperties: { "^ext-": str() } }),
+    expected: [
+      ["{s}-pattern-property-removed", WIDEN],
+      ["{s}-pattern-property-added", NARROW],
+    ],
+  },
+  {
+    name: "patternProperties entry that allows anything constrains nothing",
+    old: obj(),
+    new: obj({ patternProperties: { "^x-": {} } }),
+    expected: [],
+  },
+  {
+    name: "patternProperties schema narrowed",
+    old: obj({ patternProperties: { "^x-": str() } }),
+    new: obj({ patternProperties: { "^x-": str({ maxLength: 8 }) } }),
+    expected: [["{s}-max-length-decreased", NARROW]],
+  },
+  // prefixItems (§10.3.1.1) and the items after them (§10.3.1.2).
+  {
+    name: "prefixItems longer on an open tuple",
+    old: { type: "array", prefixItems: [str()] },
+    new: { type: "array", prefixItems: [str(), num()] },
+    expected: [["{s}-prefix-items-added", NARROW]],
+  },
+  {
+    name: "prefixItems set",
+    old: { type: "array" },
+    new: { type: "array", prefixItems: [str()] },
+    expected: [["{s}-prefix-items-added", NARROW]],
+  },
+  {
+    name: "prefixItems shorter on an open tuple",
+    old: { type: "array", prefixItems: [str(), num()] },
+    new: { type: "array", prefixItems: [str()] },
+    expected: [["{s}-prefix-items-removed", WIDEN]],
+  },
+  {
+    name: "closed tuple (items: false) extended",
+    old: { type: "array", prefixItems: [str()], items: false },
+    new: { type: "array", prefixItems: [str(), num()], items: false },
+    expected: [["{s}-tuple-extended", WIDEN]],
+  },
+  {
+    name: "closed tuple (items: false) shortened",
+    old: { type: "array", prefixItems: [str(), num()], items: false },
+    new: { type: "array", prefixItems: [str()], items: false },
+    expected: [["{s}-tuple-shortened", NARROW]],
+  },
+  {
+    name: "prefixItems position narrowed",
+    old: { type: "array", prefixItems: [str(), num()] },
+    new: { type: "array", prefixItems: [str({ maxLength: 2 }), num()] },
+    expected: [["{s}-max-length-decreased", NARROW]],
+  },
   {
     name: "items added",
     old: { type: "array" },
@@ -423,6 +507,71 @@ export const SCHEMA_CASES: readonly SchemaCase[] = [
     new: { allOf: [str()] },
     expected: [["{s}-all-of-branch-removed", WIDEN]],
   },
+  // if/then/else (JSON Schema 2020-12 Core §10.2.2): then/else apply only beside if.
+  {
+    name: "conditional added",
+    old: obj(),
+    new: obj({ if: { required: ["a"] }, then: { required: ["b"] } }),
+    expected: [["{s}-conditional-added", NARROW]],
+  },
+  {
+    name: "conditional removed",
+    old: obj({ if: { required: ["a"] }, else: { required: ["b"] } }),
+    new: obj(),
+    expected: [["{s}-conditional-removed", WIDEN]],
+  },
+  {
+    name: "if alone constrains nothing",
+    old: obj(),
+    new: obj({ if: { required: ["a"] } }),
+    expected: [],
+  },
+  {
+    name: "if added beside an inert then",
+    old: obj({ then: { required: ["b"] } }),
+    new: obj({ if: { required: ["a"] }, then: { required: ["b"] } }),
+    expected: [["{s}-conditional-added", NARROW]],
+  },
+  {
+    name: "condition (if) changed",
+    old: obj({ if: { required: ["a"] }, then: { required: ["b"] } }),
+    new: obj({ if: { required: ["b"] }, then: { required: ["b"] } }),
+    expected: [["{s}-if-changed", MAYBE]],
+  },
+  {
+    name: "then added beside an else",
+    old: obj({ if: { required: ["a"] }, else: { required: ["b"] } }),
+    new: obj({
+      if: { required: ["a"] },
+      then: { required: ["a", "b"] },
+      else: { required: ["b"] },
+    }),
+    expected: [["{s}-then-added", NARROW]],
+  },
+  {
+    name: "then removed, else kept",
+    old: obj({ if: { required: ["a"] }, then: { required: ["b"] }, else: { required: ["b"] } }),
+    new: obj({ if: { required: ["a"] }, else: { required: ["b"] } }),
+    expected: [["{s}-then-removed", WIDEN]],
+  },
+  {
+    name: "else added beside a then",
+    old: obj({ if: { required: ["a"] }, then: { required: ["b"] } }),
+    new: obj({ if: { required: ["a"] }, then: { required: ["b"] }, else: { required: ["a"] } }),
+    expected: [["{s}-else-added", NARROW]],
+  },
+  {
+    name: "else removed, then kept",
+    old: obj({ if: { required: ["a"] }, then: { required: ["b"] }, else: { required: ["a"] } }),
+    new: obj({ if: { required: ["a"] }, then: { required: ["b"] } }),
+    expected: [["{s}-else-removed", WIDEN]],
+  },
+  {
+    name: "then branch narrowed in place",
+    old: obj({ if: { required: ["a"] }, then: { properties: { b: num() } } }),
+    new: obj({ if: { required: ["a"] }, then: { properties: { b: num({ maximum: 9 }) } } }),
+    expected: [["{s}-max-decreased", NARROW]],
+  },
   {
     name: "not changed",
     old: { not: str() },
@@ -439,7 +588,8 @@ export const SCHEMA_CASES: readonly SchemaCase[] = [
     name: "$ref target changed",
     old: { $ref: "https://example.org/a.json" },
     new: { $ref: "https://example.org/b.json" },
-    expected: [["{s}-ref-target-changed", MAYBE]],
+    // docs/decisions/0005-spec-diff-levels.md: transparent over HTTP, the data element in a standard.
+    expected: [["{s}-ref-target-changed", ["WARN", "INFO", "INFO"]]],
   },
   {
     name: "default added",
