@@ -58,6 +58,15 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
       const { auditCommand } = await import("./commands/audit.js");
       return await auditCommand(rest, io, lang);
     }
+    if (command === "census") {
+      // Loaded on demand: the analysis, exceljs and the exchange client.
+      const { censusCommand } = await import("./commands/census.js");
+      return await censusCommand(rest, io, lang);
+    }
+    if (command === "evaluate") {
+      const { evaluateCommand } = await import("./commands/evaluate.js");
+      return await evaluateCommand(rest, io, lang);
+    }
     throw new UsageError({
       "zh-CN": `未知命令「${command}」。运行 govex --help 查看可用命令。`,
       en: `unknown command "${command}": run govex --help for the commands.`,

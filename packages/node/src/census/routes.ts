@@ -7,11 +7,13 @@
  *
  * @module
  */
+import { evaluationHandlers } from "../evaluation/route.js";
 import { callerOf, type OperationHandler, type OperationHandlers } from "../server/operation.js";
 import { decodeCursor, page } from "../server/pagination.js";
 import { forbidden } from "../server/problem.js";
 import { refuseUnstorable } from "../sharing/routes.js";
 import { chinaDateTime, cursorAtSql, isListCursor, newNodeId } from "../sharing/share-request.js";
+import { analyzeCensusHandler } from "./analysis-route.js";
 
 /** The spec's default page size (`Limit`). */
 const DEFAULT_LIMIT = 50;
@@ -85,5 +87,10 @@ const listCensusSystems: OperationHandler = async (request, node) => {
   };
 };
 
-/** The handlers of the `census` operations of specs/exchange v1. */
-export const censusHandlers: OperationHandlers = { listCensusSystems, submitCensusSystem };
+/** The handlers of the `census` and `evaluation` operations of specs/exchange v1. */
+export const censusHandlers: OperationHandlers = {
+  listCensusSystems,
+  submitCensusSystem,
+  analyzeCensus: analyzeCensusHandler,
+  ...evaluationHandlers,
+};
