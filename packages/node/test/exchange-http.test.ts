@@ -509,6 +509,14 @@ describe.each(DRIVERS)("the exchange node over HTTP on %s", (driver) => {
     expect(verdict.ok).toBe(true);
   });
 
+  it("analyses the census and evaluates sharing", async () => {
+    const op = exchange.client(exchange.operator);
+    const analysis = await op.request("get", "/census/analysis", {});
+    expect(analysis.status).toBe(200);
+    const evaluation = await op.request("get", "/evaluation", {});
+    expect(evaluation.status).toBe(200);
+  });
+
   it("answered every operation of the spec, and only as the spec says", async () => {
     const served = new Set(
       exchange.recorded.filter((r) => r.status < 300).map((r) => r.operationId),
