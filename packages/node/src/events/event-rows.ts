@@ -1,7 +1,7 @@
 /**
  * Subscriptions and deliveries as stored (migrations/0009-events-bulk.sql) and as served
- * (specs/exchange v1 `Subscription`, `Delivery`). The delivery worker of a later issue writes
- * the same rows and reuses these shapes.
+ * (specs/exchange v1 `Subscription`, `Delivery`). The delivery worker (delivery-worker.ts)
+ * writes the same rows.
  */
 import { randomBytes } from "node:crypto";
 
@@ -38,13 +38,15 @@ export interface DeliveryRow {
   attempts: number;
   last_status_code: number | null;
   last_error: string | null;
+  /** Why the last attempt failed (specs/exchange v1 Delivery.lastErrorCode). */
+  last_error_code: string | null;
   next_attempt_at: Date | null;
   seq: number;
 }
 
 /** The columns of a delivery (alias `d`). */
 export const DELIVERY_COLUMNS = `d.id, d.subscription_id, d.event, d.status, d.attempts,
-  d.last_status_code, d.last_error, d.next_attempt_at, d.seq`;
+  d.last_status_code, d.last_error, d.last_error_code, d.next_attempt_at, d.seq`;
 
 /** specs/exchange v1 Subscription. */
 export function subscriptionJson(row: SubscriptionRow): Record<string, unknown> {
@@ -74,6 +76,9 @@ export function deliveryJson(row: DeliveryRow): Record<string, unknown> {
     attempts: row.attempts,
     ...(row.last_status_code === null ? {} : { lastStatusCode: row.last_status_code }),
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
+    ...(row.last_error_code === null || row.last_error_code === undefined
+      ? {}
+      : { lastErrorCode: row.last_error_code }),
     ...(due && row.next_attempt_at !== null
       ? { nextAttemptAt: row.next_attempt_at.toISOString() }
       : {}),

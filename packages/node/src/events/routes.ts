@@ -275,7 +275,8 @@ export const eventHandlers: OperationHandlers = {
       DeliveryRow & { resource_code: string } & Record<string, unknown>
     >(
       `update deliveries d
-          set status = 'pending', next_attempt_at = $2, updated_at = $2, replayed_at = $2
+          set status = 'pending', next_attempt_at = $2, updated_at = $2, replayed_at = $2,
+              attempts_at_replay = d.attempts, lease_owner = null, lease_until = null
          from subscriptions s
         where d.id = $1 and d.status = 'dead' and s.id = d.subscription_id
           and s.deleted_at is null
