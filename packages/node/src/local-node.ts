@@ -18,7 +18,7 @@ import {
   type Verifier,
 } from "@govex/security";
 import type { FastifyServerOptions } from "fastify";
-import { createExchangeNode, type ExchangeNode } from "./node.js";
+import { createExchangeNode, type ExchangeNode, type ExchangeNodeOptions } from "./node.js";
 import type { Lang } from "./server/problem.js";
 import { StoreError } from "./store/index.js";
 
@@ -40,6 +40,8 @@ export interface LocalNodeOptions {
   /** `scheme://host[:port]` callers address when a TLS proxy is in front (signatures cover it). */
   publicOrigin?: string;
   lang?: Lang;
+  /** Tuning of the change poller and the delivery worker (default: both on, their defaults). */
+  events?: ExchangeNodeOptions["events"];
   /** fastify's pino options (default: level info, appended to `<dataDir>/node.log`). */
   logger?: FastifyServerOptions["logger"];
 }
@@ -190,6 +192,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       instance: options.instance ?? "CN",
       ...(options.publicOrigin === undefined ? {} : { publicOrigin: options.publicOrigin }),
       ...(options.lang === undefined ? {} : { lang: options.lang }),
+      ...(options.events === undefined ? {} : { events: options.events }),
       // pino, one JSON object per line (request ids, refusals with their codes, errors).
       logger: options.logger ?? { level: "info", file: keys.files.log },
     });

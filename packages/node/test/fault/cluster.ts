@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { type StartedPostgres, startPostgres } from "../../../../test/global-setup.js";
 
 const CLI = fileURLToPath(new URL("../../../cli/src/bin.ts", import.meta.url));
+const NODE_MAIN = fileURLToPath(new URL("./node-main.ts", import.meta.url));
 /** How long a node process may take to listen (tsx compiles the CLI from source on start). */
 const START_TIMEOUT_MS = 90_000;
 
@@ -34,7 +35,8 @@ export interface NodeProcess {
 }
 
 /**
- * Start `govex start --no-demo` on PostgreSQL as a child process and wait until it listens.
+ * Start `govex start --no-demo` on PostgreSQL as a child process (or node-main.ts with `tuning`)
+ * and wait until it listens.
  *
  * @example
  * const node = await startNodeProcess({ dataDir, databaseUrl, port: 0 });
@@ -44,16 +46,32 @@ export async function startNodeProcess(options: {
   databaseUrl: string;
   port?: number;
   env?: Record<string, string>;
+  /**
+   * Options `govex start` does not take (LocalNodeOptions, as JSON): the node then runs from
+   * node-main.ts, `startLocalNode` with them, instead of the CLI.
+   */
+  tuning?: Record<string, unknown>;
 }): Promise<NodeProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...["--conditions=@govex/source", "--import", "tsx", CLI, "start", "--no-demo"],
-      ...["--database", options.databaseUrl, "--data-dir", options.dataDir],
-      ...["--port", String(options.port ?? 0)],
-    ],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...options.env } },
-  );
+  const source = ["--conditions=@govex/source", "--import", "tsx"];
+  const args = options.tuning
+    ? [
+        NODE_MAIN,
+        JSON.stringify({
+          dataDir: options.dataDir,
+          databaseUrl: options.databaseUrl,
+          port: options.port ?? 0,
+          ...options.tuning,
+        }),
+      ]
+    : [
+        ...[CLI, "start", "--no-demo"],
+        ...["--database", options.databaseUrl, "--data-dir", options.dataDir],
+        ...["--port", String(options.port ?? 0)],
+      ];
+  const child = spawn(process.execPath, [...source, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...options.env },
+  });
   let printed = "";
   child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
     printed += chunk;
