@@ -20,9 +20,18 @@ import { bulkHandlers } from "./bulk/index.js";
 import { type Clock, systemClock } from "./calendar/index.js";
 import { catalogHandlers } from "./catalog/index.js";
 import { censusHandlers } from "./census/index.js";
+import { type ConsoleAccess, defaultConsoleDir, registerConsole } from "./console/index.js";
 import { createCursorSeal } from "./data/cursor-seal.js";
 import { dataHandlers } from "./data/routes.js";
-import { eventHandlers } from "./events/index.js";
+import {
+  type ChangePoller,
+  type ChangePollerOptions,
+  createChangePoller,
+  createDeliveryWorker,
+  type DeliveryWorker,
+  type DeliveryWorkerOptions,
+  eventHandlers,
+} from "./events/index.js";
 import { createKeyRegistry } from "./registry/keys.js";
 import { registryHandlers } from "./registry/routes.js";
 import { createExchangeServer, listeningUrl } from "./server/app.js";
@@ -75,6 +84,35 @@ export interface ExchangeNodeOptions {
   loggerInstance?: FastifyBaseLogger;
   /** `scheme://host[:port]` callers address, behind a TLS-terminating proxy. */
   publicOrigin?: string;
+  /**
+   * Change events (docs/en/subscribe.md): the poller of providers' changes feeds and the
+   * webhook delivery worker, both on by default. `false` leaves one off (another node of the
+   * same database does the work, or a test drives `events.poller.pollOnce()` /
+   * `events.worker.runOnce()` itself).
+   */
+  events?: {
+    poll?:
+      | false
+      | Pick<
+          ChangePollerOptions,
+          "intervalMs" | "leaseMs" | "pageSize" | "maxPages" | "resourcesPerRound"
+        >;
+    delivery?:
+      | false
+      | Pick<
+          DeliveryWorkerOptions,
+          | "timeoutMs"
+          | "maxAttempts"
+          | "retryBaseMs"
+          | "retryCapMs"
+          | "batchSize"
+          | "concurrency"
+          | "leaseMs"
+          | "idleMs"
+        >;
+  };
+  /** The built web console served at /console (default: @govex/console's dist; false: none). */
+  consoleDir?: string | false;
 }
 
 export interface ExchangeNode {
@@ -82,6 +120,10 @@ export interface ExchangeNode {
   store: Store;
   services: NodeServices;
   registry: Registry;
+  /** The change poller and the delivery worker (running unless turned off in the options). */
+  events: { poller: ChangePoller; worker: DeliveryWorker };
+  /** The web console at /console: one-time login tokens. */
+  console: ConsoleAccess;
   /** Start listening; resolves with the base URL (…/v1). */
   listen(options?: { port?: number; host?: string }): Promise<string>;
   /** Stop serving, flush the audit log, close the database (when the node opened it). */
@@ -171,11 +213,12 @@ export async function createExchangeNode(options: ExchangeNodeOptions): Promise<
       ...bulkHandlers,
     };
     const idempotency = createIdempotencyStore(store);
+    const nonces = createNonceStore(store);
     const app = createExchangeServer({
       services,
       handlers,
       keys,
-      nonces: createNonceStore(store),
+      nonces,
       idempotency,
       metrics: createNodeMetrics(registry, () => auditTreeSize(store)),
       registry,
@@ -189,6 +232,13 @@ export async function createExchangeNode(options: ExchangeNodeOptions): Promise<
         { pgTrgm: store.features.pgTrgm, pgTrgmCjk: store.features.pgTrgmCjk },
         "catalog keyword search runs without a trigram index: install pg_trgm in a UTF-8 (LC_CTYPE C.UTF-8 or zh_CN.UTF-8) database",
       );
+    const consoleAccess = await registerConsole(app, {
+      services,
+      keys,
+      nonces,
+      dir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
+      ...(options.publicOrigin === undefined ? {} : { publicOrigin: options.publicOrigin }),
+    });
     // Keys past their retention (24 h) are deleted hourly; nonces sweep themselves.
     const sweeper = setInterval(() => {
       idempotency
@@ -196,11 +246,35 @@ export async function createExchangeNode(options: ExchangeNodeOptions): Promise<
         .catch((error: unknown) => app.log.warn({ err: error }, "idempotency sweep failed"));
     }, 3_600_000);
     sweeper.unref();
+    const eventOptions = options.events ?? {};
+    const worker = createDeliveryWorker({
+      ...(eventOptions.delivery || {}),
+      db: store,
+      signer,
+      clock,
+      audit: services.audit,
+      onError: (error) => app.log.warn({ err: error }, "event delivery failed"),
+    });
+    const poller = createChangePoller({
+      ...(eventOptions.poll || {}),
+      db: store,
+      providers,
+      clock,
+      operator: options.operator.code,
+      instance: options.instance ?? "CN",
+      onDeliveries: () => worker.wake(),
+      onError: (error, resourceCode) =>
+        app.log.warn({ err: error, resourceCode }, "polling a provider's changes failed"),
+    });
+    if (eventOptions.poll !== false) poller.start();
+    if (eventOptions.delivery !== false) worker.start();
     return {
       app,
       store,
       services,
       registry,
+      console: consoleAccess,
+      events: { poller, worker },
       async listen(listenOptions = {}) {
         await app.listen({
           port: listenOptions.port ?? 0,
@@ -210,6 +284,8 @@ export async function createExchangeNode(options: ExchangeNodeOptions): Promise<
       },
       async close() {
         clearInterval(sweeper);
+        await poller.stop();
+        await worker.close();
         await app.close();
         await services.audit.flush();
         await providers.close();

@@ -144,6 +144,23 @@ export async function startCommand(
     `  node response key: ${local.files.nodePublicKey}; audit log verifier key: ${local.files.auditVerifierKey}`,
   );
   say(`  日志: ${local.files.log}`, `  log: ${local.files.log}`);
+  if (local.node.console.served) {
+    // One-time token (single use, 24 h): the browser trades it for its own 8-hour key.
+    const login = await local.node.console.issueToken();
+    const origin = parsed.values["public-origin"] ?? new URL(local.url).origin;
+    say(
+      `  控制台: ${origin}/console/#/login?token=${login.token}`,
+      `  console: ${origin}/console/#/login?token=${login.token}`,
+    );
+    say(
+      `  (一次性登录令牌, 只能使用一次, ${login.expiresAt.toISOString()} 前有效; 也可用 ${local.files.operatorKey} 和密钥标识 ${local.operator.keyId} 登录)`,
+      `  (a one-time login token: works once, until ${login.expiresAt.toISOString()}; or sign in with ${local.files.operatorKey} and key id ${local.operator.keyId})`,
+    );
+  } else
+    say(
+      "  控制台未构建: 运行 pnpm --filter @govex/console build 后重启。",
+      "  the console is not built: run `pnpm --filter @govex/console build` and restart.",
+    );
   options.onReady?.(local);
 
   let departments: Awaited<ReturnType<Demo["joinDemoDepartments"]>> = [];

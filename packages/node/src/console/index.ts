@@ -1,0 +1,3 @@
+export * from "./plugin.js";
+export * from "./static-files.js";
+export * from "./tokens.js";
