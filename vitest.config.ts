@@ -21,7 +21,8 @@ export default defineConfig({
           typecheck: {
             enabled: true,
             include: ["packages/*/test/**/*.test-d.ts"],
-            tsconfig: "./tsconfig.base.json",
+            // Only the type tests and what they import (the console is built for the browser).
+            tsconfig: "./test/tsconfig.type-tests.json",
           },
         },
       },

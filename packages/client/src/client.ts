@@ -12,6 +12,7 @@ import {
 } from "@govex/security";
 import { Agent, type Dispatcher } from "undici";
 import { Deadline } from "./deadline.js";
+import { ExportReader, type ExportTrailer } from "./export-reader.js";
 import { ClientError, toProblemError } from "./problem.js";
 import {
   backoffDelay,
@@ -72,6 +73,17 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 const JSON_MEDIA_TYPE = /^\s*application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 const isJsonMediaType = (contentType: string | undefined) =>
   contentType !== undefined && JSON_MEDIA_TYPE.test(contentType);
+const NDJSON_MEDIA_TYPE = /^\s*application\/x-ndjson\s*(?:;|$)/i;
+/**
+ * A streamed export (specs/exchange v1 `pullBatch`): NDJSON signed before its content existed,
+ * so without Content-Digest; its signed last line proves it whole (export-reader.ts). Only this
+ * shape of a successful answer is let through without a digest.
+ */
+const isStreamedExport = (status: number, headers: Record<string, string | string[] | undefined>) =>
+  status >= 200 &&
+  status < 300 &&
+  fieldValue(headers, "content-digest") === undefined &&
+  NDJSON_MEDIA_TYPE.test(fieldValue(headers, "content-type") ?? "");
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -181,13 +193,15 @@ export class GovexClient<Paths extends object> {
 
   /**
    * Stream an NDJSON response (bulk pull) record by record without buffering it.
-   * The signature is verified before the first record; the Content-Digest after
-   * the last one, so a truncated or altered stream ends with a {@link ClientError}.
+   * The signature is verified before the first record. A streamed export (no Content-Digest)
+   * is checked by its signed last line (count, digest, signature bound to this request), which
+   * is not yielded but returned; any other NDJSON answer by its Content-Digest after the last
+   * record. A truncated or altered stream ends with a {@link ClientError}.
    */
   async *streamNdjson<P extends PathsWithMethod<Paths, "get">>(
     path: P,
     options?: RequestOptions<Operation<Paths, P, "get">> & { maxLineBytes?: number },
-  ): AsyncGenerator<unknown> {
+  ): AsyncGenerator<unknown, ExportTrailer | undefined> {
     const raw = (options ?? {}) as RawOptions & { maxLineBytes?: number };
     const prepared = this.#prepare("get", path, raw);
     const signal = this.#deadline(raw);
@@ -210,8 +224,27 @@ export class GovexClient<Paths extends object> {
           headers,
         );
       }
-      const digest = await this.#verifyHead(response.statusCode, headers, signed);
       const maxLine = raw.maxLineBytes ?? 16 * 1024 * 1024;
+      if (isStreamedExport(response.statusCode, headers)) {
+        const keyId = this.#verifying
+          ? await this.#verify(response.statusCode, headers, signed.message)
+          : undefined;
+        const ready: Record<string, unknown>[] = [];
+        const reader = new ExportReader({ onRecord: (r) => ready.push(r), maxLineBytes: maxLine });
+        for await (const chunk of response.body as AsyncIterable<Buffer>) {
+          reader.push(chunk);
+          yield* ready.splice(0);
+        }
+        if (!this.#verifying) return reader.trailer();
+        const check = await reader.finish(
+          this.#options.keys as KeyResolver | ReadonlyMap<string, Verifier>,
+          signed.headers.signature,
+          keyId,
+        );
+        if (!check.ok) throw new ClientError(check.code, check.detail);
+        return check.trailer;
+      }
+      const digest = await this.#verifyHead(response.statusCode, headers, signed);
       let pending: Buffer = Buffer.alloc(0);
       let line = 0;
       for await (const chunk of response.body as AsyncIterable<Buffer>) {
@@ -236,6 +269,7 @@ export class GovexClient<Paths extends object> {
         const result = digest.result();
         if (!result.ok) throw new ClientError(result.code, result.detail);
       }
+      return undefined;
     } catch (error) {
       throw signal.aborted ? abortError(signal, error) : error;
     } finally {
@@ -347,7 +381,20 @@ export class GovexClient<Paths extends object> {
     const headers = response.headers;
     const bytes = await this.#readBody(response.body, response.headers["content-length"]);
     const contentType = fieldValue(headers, "content-type");
-    if (this.#verifying) await this.#verify(response.statusCode, headers, signed.message, bytes);
+    if (this.#verifying && isStreamedExport(response.statusCode, headers)) {
+      // The whole export read at once: its head signed without a digest, its last line checked.
+      const keyId = await this.#verify(response.statusCode, headers, signed.message);
+      // The body is bounded by maxResponseBytes already.
+      const reader = new ExportReader({ maxLineBytes: Number.MAX_SAFE_INTEGER });
+      reader.push(bytes);
+      const check = await reader.finish(
+        this.#options.keys as KeyResolver | ReadonlyMap<string, Verifier>,
+        signed.headers.signature,
+        keyId,
+      );
+      if (!check.ok) throw new ClientError(check.code, check.detail);
+    } else if (this.#verifying)
+      await this.#verify(response.statusCode, headers, signed.message, bytes);
     let text: string;
     try {
       text = decoder.decode(bytes);
@@ -380,13 +427,14 @@ export class GovexClient<Paths extends object> {
     headers: Record<string, string | string[] | undefined>,
     request: RequestMessage,
     body?: Uint8Array,
-  ): Promise<void> {
+  ): Promise<string> {
     const result = await verifyResponse({ status, headers }, request, {
       keys: this.#options.keys as KeyResolver | ReadonlyMap<string, Verifier>,
       ...(body === undefined ? {} : { body }),
       ...(this.#options.locale ? { locale: this.#options.locale } : {}),
     });
     if (!result.ok) throw new ClientError(result.code, `${result.message} (${result.detail})`);
+    return result.keyId;
   }
 
   /** For a streamed body: verify the signature now, and return the digest check to feed as it streams. */

@@ -3,6 +3,7 @@ import type { paths as ExchangePaths } from "./generated/exchange.js";
 import type { paths as ProviderPaths } from "./generated/provider.js";
 
 export { type ClientOptions, type ClientResponse, GovexClient, toNdjson } from "./client.js";
+export * from "./export-reader.js";
 export type {
   components as ExchangeComponents,
   operations as ExchangeOperations,
@@ -16,6 +17,7 @@ export type {
 export { ClientError, type Problem, ProblemError } from "./problem.js";
 export { backoffDelay, parseRetryAfter, type RetryOptions } from "./retry.js";
 export type * from "./types.js";
+export * from "./webhooks.js";
 
 /**
  * A typed client for an exchange node (specs/exchange/v1).

@@ -527,12 +527,23 @@ describe.each(DRIVERS)("the exchange node over HTTP on %s", (driver) => {
   });
 });
 
-/** The NDJSON export through the node, read as text. */
+/**
+ * The NDJSON export through the node with the real client: streamed record by record, its
+ * signed last line (count, digest, signature bound to the request) checked by the client and
+ * returned apart from the records.
+ */
 async function fetchExport(exchange: TestExchange, shareRequestId: string): Promise<string> {
   const c = exchange.client(exchange.consumer);
-  const { data } = await c.request("get", "/resources/{prefix}/{suffix}/export", {
+  const stream = c.streamNdjson("/resources/{prefix}/{suffix}/export", {
     params: { path: { prefix, suffix }, query: { purpose: PURPOSE } },
     headers: { "govex-share-request": shareRequestId },
   });
-  return String(data);
+  const lines: string[] = [];
+  let next = await stream.next();
+  while (!next.done) {
+    lines.push(JSON.stringify(next.value));
+    next = await stream.next();
+  }
+  expect(next.value).toMatchObject({ "@govex": "end", records: lines.length });
+  return lines.map((line) => `${line}\n`).join("");
 }

@@ -724,7 +724,15 @@ export interface paths {
         };
         /**
          * 拉取批量数据
-         * @description 以 NDJSON 流式拉取资源数据(授权与脱敏同查询);响应的 Content-Digest 覆盖全部内容。Streams records as NDJSON.
+         * @description 以 NDJSON 流式拉取资源数据(授权与脱敏同查询)。流不预先计算摘要: 最后一行是节点签名的结尾行(记录数与之前全部字节的摘要),缺少它即不完整。
+         *     Streams records as NDJSON (access rules and masks as for a query). The response
+         *     signature covers status and headers only; the last line is the ExportTrailer, an object
+         *     `{"@govex": "end", records, bytes, digest, nextCursor?, keyId, signature}`: `records`
+         *     and `bytes` count the lines before it, `digest` is their Content-Digest (RFC 9530 §2:
+         *     sha-256 and sm3), `nextCursor` (with `since`) the next pull's `since`, and `signature`
+         *     the node's signature (base64, key `keyId`) over "govex-export-end-v1" LF the canonical
+         *     JSON (RFC 8785) of the other members LF the request's Signature field value. A stream
+         *     without it was cut off.
          */
         get: operations["pullBatch"];
         put?: never;
@@ -953,6 +961,50 @@ export interface paths {
          * @description 提交一条政务信息系统普查记录，须符合 system-inventory 规范。The record must conform to system-inventory.
          */
         post: operations["submitCensusSystem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/census/analysis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 普查分析(僵尸与影子系统)
+         * @description 按国办发〔2017〕39号的标准,从普查记录、目录和审计日志找出僵尸系统和影子系统,给出清理清单和整合建议。运营方看到全部,
+         *     成员只看到本单位系统的条目。From the census records, the catalog and the audit log: the clean-up list and the
+         *     integration plan. The operator sees all, a member the items of its own systems.
+         */
+        get: operations["analyzeCensus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 共享评价
+         * @description 按部门和整个平台评价目录完整性、共享比例、申请答复及时性、数据更新及时性、数据质量和使用情况,每个指标给出得分和公式。
+         *     运营方看到全部部门,成员只看到本单位(和平台汇总)。Per department and for the whole exchange, each indicator with
+         *     its score and formula. The operator sees every department, a member its own (and the exchange totals).
+         */
+        get: operations["getEvaluation"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1195,11 +1247,18 @@ export interface components {
             received: number;
             accepted: number;
             rejected: number;
-            /** @description 整批内容的 Content-Digest (RFC 9530) of the whole batch */
+            /** @description 整批内容的 Content-Digest (RFC 9530), 含 sha-256 与 sm3 (GB/T 32905-2016); 接收中为已接收部分的摘要 (of the whole batch; while receiving, of the part held) */
             digest: string;
             /** Format: date-time */
             receivedAt: string;
             auditLeafIndex?: number;
+            /**
+             * @description receiving: 上传中或中断, 其记录不可见, 可续传 (arriving or cut off; its records invisible; resumable); complete: 整批已接收 (accepted whole)
+             * @enum {string}
+             */
+            state?: "receiving" | "complete";
+            /** @description 已接收的字节数 (bytes of the batch held) */
+            bytes?: number;
             rejections: {
                 line: number;
                 path?: string;
@@ -1241,6 +1300,16 @@ export interface components {
             attempts: number;
             lastStatusCode?: number;
             lastError?: string;
+            /**
+             * @description 上次尝试失败的原因代码:http_status(订阅方答复非 2xx)、timeout(超时)、connection_failed
+             *     (无法连接或连接中断)、access_denied(投递时按共享申请与共享类型的访问规则不得投递，如共享申请已撤销
+             *     或过期;不再重试，恢复授权后可重放)、node_error(节点内部错误)。Why the last attempt failed:
+             *     http_status, timeout, connection_failed, access_denied (the access rules refuse it at delivery
+             *     time, e.g. the share request was revoked or expired; not retried, replay it once access is
+             *     restored), node_error.
+             * @enum {string}
+             */
+            lastErrorCode?: "http_status" | "timeout" | "connection_failed" | "access_denied" | "node_error";
             /** Format: date-time */
             nextAttemptAt?: string;
         };
@@ -1294,6 +1363,142 @@ export interface components {
         CensusPage: {
             items: components["schemas"]["CensusRecord"][];
             nextCursor?: components["schemas"]["Cursor"];
+        };
+        /** @description 中英文说明 (a text in zh-CN and English) */
+        LocalizedText: {
+            zh: string;
+            en: string;
+        };
+        /** @description 普查中的一个系统 (a system of the census) */
+        CensusSystemRef: {
+            /** @description 普查记录编号 (the census record id) */
+            recordId: string;
+            name: string;
+            ownerDepartment: string;
+            ownerDepartmentCode: components["schemas"]["uscc"];
+            systemCode?: string;
+            status?: string;
+        };
+        /** @description 命中的一条规则及证据 (a rule that matched, with its evidence) */
+        CensusRuleHit: {
+            /**
+             * @description 僵尸系统(国办发〔2017〕39号):usage_detached 使用与业务长期脱节, function_replaceable 功能可被替代,
+             *     resources_idle 资源长期空闲, maintenance_stopped 运维停止, narrow_low_frequency 范围小频度低;
+             *     影子系统:function_overlap 功能相近, shared_resources 采集同一目录资源, one_source_violation 违反一数一源。
+             * @enum {string}
+             */
+            rule: "usage_detached" | "function_replaceable" | "resources_idle" | "maintenance_stopped" | "narrow_low_frequency" | "function_overlap" | "shared_resources" | "one_source_violation";
+            /** @enum {string} */
+            kind: "zombie" | "shadow";
+            /** @description 该规则对置信度的贡献 (the rule's weight in the confidence) */
+            weight: number;
+            evidence: components["schemas"]["LocalizedText"];
+            /** @description 证据的原始数据 (the evidence as data, e.g. lastCall, similarity) */
+            facts?: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description 清理清单的一项 (an item of the clean-up list) */
+        CensusFinding: {
+            system: components["schemas"]["CensusSystemRef"];
+            /** @enum {string} */
+            kind: "zombie" | "shadow";
+            /**
+             * @description 建议 (clean up, integrate, verify)
+             * @enum {string}
+             */
+            action: "清理" | "整合" | "核实";
+            confidence: number;
+            rules: components["schemas"]["CensusRuleHit"][];
+            /** @description 重复或可替代它的系统 (the systems it duplicates or that can replace it) */
+            related?: components["schemas"]["CensusSystemRef"][];
+        };
+        /** @description 整合建议:一组重复或相近的系统整合到一个保留系统 (a group of duplicated systems to merge into one) */
+        IntegrationSuggestion: {
+            group: string;
+            keep: components["schemas"]["CensusSystemRef"];
+            /** @description 并入保留系统的系统 (systems to merge into the kept one) */
+            systems: components["schemas"]["CensusSystemRef"][];
+            confidence: number;
+            rules: components["schemas"]["CensusRuleHit"][];
+            rationale: components["schemas"]["LocalizedText"];
+        };
+        /**
+         * @description 普查分析:僵尸系统与影子系统的清理清单和整合建议(国办发〔2017〕39号)。成员只看到本单位系统的条目,
+         *     相关的他单位系统只给名称和单位。Census analysis: the clean-up list and integration plan; a member sees
+         *     the items of its own systems, other departments' related systems by name and department only.
+         */
+        CensusAnalysis: {
+            /** Format: date-time */
+            generatedAt: string;
+            parameters: {
+                idleMonths: number;
+                similarityThreshold: number;
+                zombieThreshold: number;
+                /**
+                 * Format: date-time
+                 * @description 审计日志最早一条的时间 (the oldest audit entry considered)
+                 */
+                auditSince?: string;
+            };
+            summary: {
+                systems: number;
+                zombies: number;
+                shadows: number;
+                integrationGroups: number;
+                oneSourceViolations: number;
+            };
+            cleanupList: components["schemas"]["CensusFinding"][];
+            integrationPlan: components["schemas"]["IntegrationSuggestion"][];
+            /** @description 数据不足等说明 (caveats, e.g. missing data) */
+            notes?: components["schemas"]["LocalizedText"][];
+        };
+        /** @description 评价指标的定义 (an indicator's definition) */
+        EvaluationIndicator: {
+            code: string;
+            /** @enum {string} */
+            dimension: "catalog" | "sharing" | "timeliness" | "freshness" | "quality" | "usage";
+            name: components["schemas"]["LocalizedText"];
+            /** @description 计算公式 (the formula) */
+            formula: string;
+            weight: number;
+            /** @description true 表示 govex 自定指标,未与 GB/T 38664.4 条款核对 (true: govex's own indicator, not checked against a GB/T 38664.4 clause) */
+            own: boolean;
+            /** @description 对应的标准条款 (the standard clause it follows) */
+            alignment?: string;
+        };
+        /** @description 一个指标的得分 (one indicator's score) */
+        EvaluationScore: {
+            code: string;
+            available: boolean;
+            score?: number;
+            value?: number;
+            numerator?: number;
+            denominator?: number;
+            /** @description 代入数值后的公式 (the formula with the numbers) */
+            formula?: string;
+            reason?: components["schemas"]["LocalizedText"];
+        };
+        /** @description 一个部门或整个交换平台的评价 (the evaluation of a department or of the whole exchange) */
+        EvaluationSubject: {
+            memberCode?: components["schemas"]["uscc"];
+            name?: string;
+            /** @description 可用指标的加权平均 (weighted mean of the available indicators) */
+            score?: number;
+            indicators: components["schemas"]["EvaluationScore"][];
+        };
+        /**
+         * @description 共享评价(指标见 indicators;GB/T 38664.4 的条文未核对,所有指标都标为自定)。运营方看到全部部门,成员只看到本单位,
+         *     两者都看到整个平台的汇总。Sharing evaluation; the operator sees every department, a member its own; both see
+         *     the exchange-wide totals.
+         */
+        Evaluation: {
+            /** Format: date-time */
+            generatedAt: string;
+            indicators: components["schemas"]["EvaluationIndicator"][];
+            exchange: components["schemas"]["EvaluationSubject"];
+            departments: components["schemas"]["EvaluationSubject"][];
+            notes?: components["schemas"]["LocalizedText"][];
         };
         /**
          * 统一社会信用代码
@@ -3552,6 +3757,16 @@ export interface operations {
                  * @example 4f1c6a4e-2d0e-4d7e-9a51-2f0c4e2c8b11
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+                /** @description 整批内容的摘要 (RFC 9530 §2), 必带 (签名客户端自动加上), 流式接收后核对, 不符则整批拒收 (required — a signing client adds it; checked once the batch has streamed in; a mismatch refuses the batch whole) */
+                "Content-Digest"?: string;
+                /**
+                 * @description 调用方选定的批次标识 (如 UUID)。上传中断后以同一标识、同一请求体从头重发即续传: 节点核对已接收部分的摘要后跳过这些行。
+                 *     A batch id the caller picks (e.g. a UUID). After a cut upload, send the same body again
+                 *     from its first byte with the same id: the node checks the digest of the part it holds
+                 *     and skips those lines. The same id of a complete batch with the same Content-Digest
+                 *     answers its receipt again.
+                 */
+                "Govex-Batch-Id"?: components["schemas"]["Id"];
             };
             path: {
                 /**
@@ -3661,7 +3876,7 @@ export interface operations {
             /** @description NDJSON 记录流 (an NDJSON stream) */
             200: {
                 headers: {
-                    /** @description 带 since 时给出: 下次增量拉取的 since 值 (with since: the since of the next incremental pull) */
+                    /** @description 已不再发送: 见最后一行 ExportTrailer 的 nextCursor (no longer sent: see the last line's nextCursor) */
                     "Govex-Next-Cursor"?: string;
                     [name: string]: unknown;
                 };
@@ -4072,6 +4287,60 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    analyzeCensus: {
+        parameters: {
+            query?: {
+                /** @description 多少个月没有审计到调用算作使用脱节 (months without an audited call that count as detached usage) */
+                idleMonths?: number;
+                /** @description 只看一个部门的系统 (restrict to one department's systems) */
+                member?: components["schemas"]["uscc"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 分析结果 (the analysis) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CensusAnalysis"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getEvaluation: {
+        parameters: {
+            query?: {
+                /** @description 只评价一个部门 (restrict to one department) */
+                member?: components["schemas"]["uscc"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 评价结果 (the evaluation) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Evaluation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     deliverEvent: {

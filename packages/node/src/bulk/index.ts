@@ -4,6 +4,15 @@
  *
  * @module
  */
+export * from "./batch-digests.js";
+export {
+  type BatchProgress,
+  type BulkLimits,
+  CHECKPOINT_LINES,
+  DEFAULT_BULK_LIMITS,
+  LEASE_SECONDS,
+} from "./batch-ingest.js";
+export * from "./export-trailer.js";
 export * from "./ndjson-lines.js";
 export * from "./record-rules.js";
 export {
@@ -11,4 +20,5 @@ export {
   type BatchRejection,
   bulkHandlers,
   MAX_LISTED_REJECTIONS,
+  RECEIVING_RETENTION_HOURS,
 } from "./routes.js";

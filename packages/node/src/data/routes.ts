@@ -14,6 +14,8 @@ import {
   type ResourceAccess,
   type ShareType,
 } from "../access/index.js";
+import { BatchDigests } from "../bulk/batch-digests.js";
+import { exportTrailerLine } from "../bulk/export-trailer.js";
 import { todayInChina } from "../calendar/index.js";
 import type {
   AuditFacts,
@@ -46,8 +48,8 @@ const RESOURCE_SQL = `select c.resource_code, c.provider_code, c.share_type, c.s
   order by s.activated_at desc nulls last
   limit 1`;
 
-/** Most records one export answers with (the streaming export comes with bulk exchange). */
-export const EXPORT_MAX_RECORDS = 100_000;
+/** Records per provider page of an export: one page is all an export holds at a time. */
+export const EXPORT_PAGE = 1000;
 
 interface Resolved {
   resource: ResourceAccess;
@@ -266,62 +268,88 @@ export const dataHandlers: OperationHandlers = {
     const decision = await authorize(node, request, facts, resolved, "read", undefined);
     const context = cursorContext(request, facts, "changes");
     const since = openCursor(node, request.query.since as string | undefined, context, "since");
-    const lines: string[] = [];
-    let next: string | undefined;
-    await node.providers.call(resolved.target, async (client) => {
-      let cursor: string | undefined = since;
-      const path = { prefix: request.path.prefix as string, suffix: request.path.suffix as string };
-      for (;;) {
+    const path = { prefix: request.path.prefix as string, suffix: request.path.suffix as string };
+    // The walk's own signal: the request's is let go once the answer's head is sent.
+    const walk = new AbortController();
+    const options = { ...forwarded(request, facts), signal: walk.signal };
+
+    /** One page of the provider: records (masked later), where to go on, and whether it ended. */
+    const fetchPage = (cursor: string | undefined) =>
+      node.providers.call(resolved.target, async (client) => {
         if (since !== undefined) {
           // Changes after the cursor (specs/provider v1 changesSince): the upserted records.
           const { data } = await client.request("get", "/resources/{prefix}/{suffix}/changes", {
-            params: { path, query: { cursor: cursor as string, limit: 1000 } },
-            ...forwarded(request, facts),
+            params: { path, query: { cursor: cursor as string, limit: EXPORT_PAGE } },
+            ...options,
           });
           const changes = data as {
             items: { key: string; op: string; record?: Record<string, unknown> }[];
             nextCursor: string;
           };
-          for (const change of changes.items)
-            if (change.record) lines.push(JSON.stringify(applyAccess(change.record, decision)));
-          next = changes.nextCursor;
-          if (changes.items.length === 0 || changes.nextCursor === cursor) break;
-          cursor = changes.nextCursor;
-        } else {
-          const { data } = await client.request("get", "/resources/{prefix}/{suffix}/records", {
-            params: {
-              path,
-              query: {
-                purpose: facts.purpose as string,
-                fields: decision.fields,
-                limit: 1000,
-                ...(cursor === undefined ? {} : { cursor }),
-              },
-            },
-            ...forwarded(request, facts),
-          });
-          const page = data as { items: Record<string, unknown>[]; nextCursor?: string };
-          for (const record of page.items)
-            lines.push(JSON.stringify(applyAccess(record, decision)));
-          if (page.nextCursor === undefined) break;
-          cursor = page.nextCursor;
+          return {
+            records: changes.items.flatMap((change) => (change.record ? [change.record] : [])),
+            next: changes.nextCursor as string | undefined,
+            done: changes.items.length === 0 || changes.nextCursor === cursor,
+          };
         }
-        if (lines.length > EXPORT_MAX_RECORDS)
-          throw new NodeProblem("bad-request", {
-            code: "export_too_large",
-            zh: `导出超过 ${EXPORT_MAX_RECORDS} 条。请按条件分批查询。`,
-            en: `The export exceeds ${EXPORT_MAX_RECORDS} records: query in parts instead.`,
-          });
+        const { data } = await client.request("get", "/resources/{prefix}/{suffix}/records", {
+          params: {
+            path,
+            query: {
+              purpose: facts.purpose as string,
+              fields: decision.fields,
+              limit: EXPORT_PAGE,
+              ...(cursor === undefined ? {} : { cursor }),
+            },
+          },
+          ...options,
+        });
+        const page = data as { items: Record<string, unknown>[]; nextCursor?: string };
+        return { records: page.items, next: page.nextCursor, done: page.nextCursor === undefined };
+      });
+
+    // The first page before the answer's head: a provider failing at once is a problem answer.
+    const first = await fetchPage(since);
+    async function* stream(): AsyncGenerator<Uint8Array> {
+      const digests = new BatchDigests();
+      let records = 0;
+      let bytes = 0;
+      let page = first;
+      let cursor = since;
+      try {
+        for (;;) {
+          if (page.records.length > 0) {
+            let text = "";
+            for (const record of page.records)
+              text += `${JSON.stringify(applyAccess(record, decision))}\n`;
+            const chunk = Buffer.from(text, "utf8");
+            digests.update(chunk);
+            records += page.records.length;
+            bytes += chunk.length;
+            yield chunk;
+          }
+          if (since !== undefined) cursor = page.next;
+          if (page.done) break;
+          page = await fetchPage(page.next);
+        }
+        yield await exportTrailerLine(
+          {
+            records,
+            bytes,
+            digest: digests.snapshot(),
+            // Where the next incremental export starts (changes after these).
+            ...(since === undefined || cursor === undefined
+              ? {}
+              : { nextCursor: sealCursor(node, cursor, context) }),
+          },
+          node.signer,
+          request.signature,
+        );
+      } finally {
+        // The consumer went away or a page failed: no provider call outlives the stream.
+        walk.abort();
       }
-    });
-    return {
-      status: 200,
-      raw: lines.length === 0 ? "" : `${lines.join("\n")}\n`,
-      contentType: "application/x-ndjson; charset=utf-8",
-      // Where the next incremental export starts (changes after these).
-      ...(next === undefined
-        ? {}
-        : { headers: { "govex-next-cursor": sealCursor(node, next, context) } }),
-    };
+    }
+    return { status: 200, stream: stream(), contentType: "application/x-ndjson; charset=utf-8" };
   },
 };

@@ -114,7 +114,7 @@ export const EXCHANGE_SPEC: SpecBundle = {
         },
         "digest": {
           "type": "string",
-          "description": "整批内容的 Content-Digest (RFC 9530) of the whole batch"
+          "description": "整批内容的 Content-Digest (RFC 9530), 含 sha-256 与 sm3 (GB/T 32905-2016); 接收中为已接收部分的摘要 (of the whole batch; while receiving, of the part held)"
         },
         "receivedAt": {
           "type": "string",
@@ -123,6 +123,19 @@ export const EXCHANGE_SPEC: SpecBundle = {
         "auditLeafIndex": {
           "type": "integer",
           "minimum": 0
+        },
+        "state": {
+          "type": "string",
+          "enum": [
+            "receiving",
+            "complete"
+          ],
+          "description": "receiving: 上传中或中断, 其记录不可见, 可续传 (arriving or cut off; its records invisible; resumable); complete: 整批已接收 (accepted whole)"
+        },
+        "bytes": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "已接收的字节数 (bytes of the batch held)"
         },
         "rejections": {
           "type": "array",
@@ -208,6 +221,153 @@ export const EXCHANGE_SPEC: SpecBundle = {
         }
       }
     },
+    "CensusAnalysis": {
+      "type": "object",
+      "description": "普查分析:僵尸系统与影子系统的清理清单和整合建议(国办发〔2017〕39号)。成员只看到本单位系统的条目,\n相关的他单位系统只给名称和单位。Census analysis: the clean-up list and integration plan; a member sees\nthe items of its own systems, other departments' related systems by name and department only.\n",
+      "required": [
+        "generatedAt",
+        "parameters",
+        "summary",
+        "cleanupList",
+        "integrationPlan"
+      ],
+      "properties": {
+        "generatedAt": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "parameters": {
+          "type": "object",
+          "required": [
+            "idleMonths",
+            "similarityThreshold",
+            "zombieThreshold"
+          ],
+          "properties": {
+            "idleMonths": {
+              "type": "integer",
+              "minimum": 1
+            },
+            "similarityThreshold": {
+              "type": "number",
+              "minimum": 0,
+              "maximum": 1
+            },
+            "zombieThreshold": {
+              "type": "number",
+              "minimum": 0,
+              "maximum": 1
+            },
+            "auditSince": {
+              "type": "string",
+              "format": "date-time",
+              "description": "审计日志最早一条的时间 (the oldest audit entry considered)"
+            }
+          }
+        },
+        "summary": {
+          "type": "object",
+          "required": [
+            "systems",
+            "zombies",
+            "shadows",
+            "integrationGroups",
+            "oneSourceViolations"
+          ],
+          "properties": {
+            "systems": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "zombies": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "shadows": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "integrationGroups": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "oneSourceViolations": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
+        "cleanupList": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/CensusFinding"
+          }
+        },
+        "integrationPlan": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/IntegrationSuggestion"
+          }
+        },
+        "notes": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/LocalizedText"
+          },
+          "description": "数据不足等说明 (caveats, e.g. missing data)"
+        }
+      }
+    },
+    "CensusFinding": {
+      "type": "object",
+      "description": "清理清单的一项 (an item of the clean-up list)",
+      "required": [
+        "system",
+        "kind",
+        "action",
+        "confidence",
+        "rules"
+      ],
+      "properties": {
+        "system": {
+          "$ref": "#/$defs/CensusSystemRef"
+        },
+        "kind": {
+          "type": "string",
+          "enum": [
+            "zombie",
+            "shadow"
+          ]
+        },
+        "action": {
+          "type": "string",
+          "enum": [
+            "清理",
+            "整合",
+            "核实"
+          ],
+          "description": "建议 (clean up, integrate, verify)"
+        },
+        "confidence": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 1
+        },
+        "rules": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/CensusRuleHit"
+          }
+        },
+        "related": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/CensusSystemRef"
+          },
+          "description": "重复或可替代它的系统 (the systems it duplicates or that can replace it)"
+        }
+      }
+    },
     "CensusPage": {
       "type": "object",
       "required": [
@@ -242,6 +402,85 @@ export const EXCHANGE_SPEC: SpecBundle = {
         "submittedAt": {
           "type": "string",
           "format": "date-time"
+        }
+      }
+    },
+    "CensusRuleHit": {
+      "type": "object",
+      "description": "命中的一条规则及证据 (a rule that matched, with its evidence)",
+      "required": [
+        "rule",
+        "kind",
+        "weight",
+        "evidence"
+      ],
+      "properties": {
+        "rule": {
+          "type": "string",
+          "enum": [
+            "usage_detached",
+            "function_replaceable",
+            "resources_idle",
+            "maintenance_stopped",
+            "narrow_low_frequency",
+            "function_overlap",
+            "shared_resources",
+            "one_source_violation"
+          ],
+          "description": "僵尸系统(国办发〔2017〕39号):usage_detached 使用与业务长期脱节, function_replaceable 功能可被替代,\nresources_idle 资源长期空闲, maintenance_stopped 运维停止, narrow_low_frequency 范围小频度低;\n影子系统:function_overlap 功能相近, shared_resources 采集同一目录资源, one_source_violation 违反一数一源。\n"
+        },
+        "kind": {
+          "type": "string",
+          "enum": [
+            "zombie",
+            "shadow"
+          ]
+        },
+        "weight": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 1,
+          "description": "该规则对置信度的贡献 (the rule's weight in the confidence)"
+        },
+        "evidence": {
+          "$ref": "#/$defs/LocalizedText"
+        },
+        "facts": {
+          "type": "object",
+          "description": "证据的原始数据 (the evidence as data, e.g. lastCall, similarity)",
+          "additionalProperties": true
+        }
+      }
+    },
+    "CensusSystemRef": {
+      "type": "object",
+      "description": "普查中的一个系统 (a system of the census)",
+      "required": [
+        "recordId",
+        "name",
+        "ownerDepartment",
+        "ownerDepartmentCode"
+      ],
+      "properties": {
+        "recordId": {
+          "type": "string",
+          "maxLength": 128,
+          "description": "普查记录编号 (the census record id)"
+        },
+        "name": {
+          "type": "string"
+        },
+        "ownerDepartment": {
+          "type": "string"
+        },
+        "ownerDepartmentCode": {
+          "$ref": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/uscc"
+        },
+        "systemCode": {
+          "type": "string"
+        },
+        "status": {
+          "type": "string"
         }
       }
     },
@@ -318,6 +557,17 @@ export const EXCHANGE_SPEC: SpecBundle = {
         "lastError": {
           "type": "string"
         },
+        "lastErrorCode": {
+          "type": "string",
+          "description": "上次尝试失败的原因代码:http_status(订阅方答复非 2xx)、timeout(超时)、connection_failed\n(无法连接或连接中断)、access_denied(投递时按共享申请与共享类型的访问规则不得投递，如共享申请已撤销\n或过期;不再重试，恢复授权后可重放)、node_error(节点内部错误)。Why the last attempt failed:\nhttp_status, timeout, connection_failed, access_denied (the access rules refuse it at delivery\ntime, e.g. the share request was revoked or expired; not retried, replay it once access is\nrestored), node_error.\n",
+          "enum": [
+            "http_status",
+            "timeout",
+            "connection_failed",
+            "access_denied",
+            "node_error"
+          ]
+        },
         "nextAttemptAt": {
           "type": "string",
           "format": "date-time"
@@ -338,6 +588,156 @@ export const EXCHANGE_SPEC: SpecBundle = {
         },
         "nextCursor": {
           "$ref": "#/$defs/Cursor"
+        }
+      }
+    },
+    "Evaluation": {
+      "type": "object",
+      "description": "共享评价(指标见 indicators;GB/T 38664.4 的条文未核对,所有指标都标为自定)。运营方看到全部部门,成员只看到本单位,\n两者都看到整个平台的汇总。Sharing evaluation; the operator sees every department, a member its own; both see\nthe exchange-wide totals.\n",
+      "required": [
+        "generatedAt",
+        "indicators",
+        "exchange",
+        "departments"
+      ],
+      "properties": {
+        "generatedAt": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "indicators": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/EvaluationIndicator"
+          }
+        },
+        "exchange": {
+          "$ref": "#/$defs/EvaluationSubject"
+        },
+        "departments": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/EvaluationSubject"
+          }
+        },
+        "notes": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/LocalizedText"
+          }
+        }
+      }
+    },
+    "EvaluationIndicator": {
+      "type": "object",
+      "description": "评价指标的定义 (an indicator's definition)",
+      "required": [
+        "code",
+        "dimension",
+        "name",
+        "formula",
+        "weight",
+        "own"
+      ],
+      "properties": {
+        "code": {
+          "type": "string",
+          "pattern": "^[a-z][a-z0-9_]{0,63}$"
+        },
+        "dimension": {
+          "type": "string",
+          "enum": [
+            "catalog",
+            "sharing",
+            "timeliness",
+            "freshness",
+            "quality",
+            "usage"
+          ]
+        },
+        "name": {
+          "$ref": "#/$defs/LocalizedText"
+        },
+        "formula": {
+          "type": "string",
+          "description": "计算公式 (the formula)"
+        },
+        "weight": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 1
+        },
+        "own": {
+          "type": "boolean",
+          "description": "true 表示 govex 自定指标,未与 GB/T 38664.4 条款核对 (true: govex's own indicator, not checked against a GB/T 38664.4 clause)"
+        },
+        "alignment": {
+          "type": "string",
+          "description": "对应的标准条款 (the standard clause it follows)"
+        }
+      }
+    },
+    "EvaluationScore": {
+      "type": "object",
+      "description": "一个指标的得分 (one indicator's score)",
+      "required": [
+        "code",
+        "available"
+      ],
+      "properties": {
+        "code": {
+          "type": "string"
+        },
+        "available": {
+          "type": "boolean"
+        },
+        "score": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 100
+        },
+        "value": {
+          "type": "number"
+        },
+        "numerator": {
+          "type": "number"
+        },
+        "denominator": {
+          "type": "number"
+        },
+        "formula": {
+          "type": "string",
+          "description": "代入数值后的公式 (the formula with the numbers)"
+        },
+        "reason": {
+          "$ref": "#/$defs/LocalizedText"
+        }
+      }
+    },
+    "EvaluationSubject": {
+      "type": "object",
+      "description": "一个部门或整个交换平台的评价 (the evaluation of a department or of the whole exchange)",
+      "required": [
+        "indicators"
+      ],
+      "properties": {
+        "memberCode": {
+          "$ref": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/uscc"
+        },
+        "name": {
+          "type": "string"
+        },
+        "score": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 100,
+          "description": "可用指标的加权平均 (weighted mean of the available indicators)"
+        },
+        "indicators": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/EvaluationScore"
+          }
         }
       }
     },
@@ -403,6 +803,64 @@ export const EXCHANGE_SPEC: SpecBundle = {
             "type": "string",
             "contentEncoding": "base64"
           }
+        }
+      }
+    },
+    "IntegrationSuggestion": {
+      "type": "object",
+      "description": "整合建议:一组重复或相近的系统整合到一个保留系统 (a group of duplicated systems to merge into one)",
+      "required": [
+        "group",
+        "keep",
+        "systems",
+        "confidence",
+        "rules",
+        "rationale"
+      ],
+      "properties": {
+        "group": {
+          "type": "string",
+          "maxLength": 64
+        },
+        "keep": {
+          "$ref": "#/$defs/CensusSystemRef"
+        },
+        "systems": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/CensusSystemRef"
+          },
+          "description": "并入保留系统的系统 (systems to merge into the kept one)"
+        },
+        "confidence": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 1
+        },
+        "rules": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/CensusRuleHit"
+          }
+        },
+        "rationale": {
+          "$ref": "#/$defs/LocalizedText"
+        }
+      }
+    },
+    "LocalizedText": {
+      "type": "object",
+      "description": "中英文说明 (a text in zh-CN and English)",
+      "required": [
+        "zh",
+        "en"
+      ],
+      "properties": {
+        "zh": {
+          "type": "string"
+        },
+        "en": {
+          "type": "string"
         }
       }
     },
@@ -1245,7 +1703,8 @@ export const EXCHANGE_SPEC: SpecBundle = {
       "$ref": "https://govex.dev/specs/data/v1/catalog-entry.schema.json"
     },
     "pullBatchResponse200": {
-      "type": "string"
+      "type": "string",
+      "description": "每行一条记录, 最后一行为结尾行 (one record a line; the last line the ExportTrailer)"
     },
     "pushBatchRequest": {
       "type": "string"
@@ -3640,6 +4099,23 @@ export const EXCHANGE_SPEC: SpecBundle = {
             "maxLength": 128,
             "pattern": "^[\\x21-\\x7e]+$"
           }
+        },
+        {
+          "name": "Content-Digest",
+          "in": "header",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 8192
+          }
+        },
+        {
+          "name": "Govex-Batch-Id",
+          "in": "header",
+          "required": false,
+          "schema": {
+            "$ref": "#/$defs/Id"
+          }
         }
       ],
       "responses": {
@@ -4618,6 +5094,99 @@ export const EXCHANGE_SPEC: SpecBundle = {
           "application/json"
         ],
         "schema": "submitCensusSystemRequest"
+      }
+    },
+    "analyzeCensus": {
+      "operationId": "analyzeCensus",
+      "method": "get",
+      "path": "/census/analysis",
+      "parameters": [
+        {
+          "name": "idleMonths",
+          "in": "query",
+          "required": false,
+          "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 120,
+            "default": 6
+          }
+        },
+        {
+          "name": "member",
+          "in": "query",
+          "required": false,
+          "schema": {
+            "$ref": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/uscc"
+          }
+        }
+      ],
+      "responses": {
+        "200": {
+          "contentTypes": [
+            "application/json"
+          ],
+          "schema": "CensusAnalysis"
+        },
+        "400": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "401": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "403": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        }
+      }
+    },
+    "getEvaluation": {
+      "operationId": "getEvaluation",
+      "method": "get",
+      "path": "/evaluation",
+      "parameters": [
+        {
+          "name": "member",
+          "in": "query",
+          "required": false,
+          "schema": {
+            "$ref": "https://govex.dev/specs/data/v1/elements.schema.json#/$defs/uscc"
+          }
+        }
+      ],
+      "responses": {
+        "200": {
+          "contentTypes": [
+            "application/json"
+          ],
+          "schema": "Evaluation"
+        },
+        "400": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "401": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        },
+        "403": {
+          "contentTypes": [
+            "application/problem+json"
+          ],
+          "schema": "Problem"
+        }
       }
     }
   }

@@ -16,11 +16,13 @@
  * @module
  */
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import {
   type AnswerSigning,
   answerHeaders,
   frameworkProblem,
   incomingRequest,
+  internalProblem,
   JSON_CONTENT_TYPE,
   PROBLEM_CONTENT_TYPE,
   type ProblemAnswer,
@@ -33,7 +35,7 @@ import {
   utf8BodyParser,
   verifyIncoming,
 } from "@govex/adapter";
-import type { NonceStore, Signer } from "@govex/security";
+import { type NonceStore, type Signer, signResponse } from "@govex/security";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -142,7 +144,11 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
       ? { loggerInstance: options.loggerInstance }
       : { logger: withPrivateRequests(options.logger ?? false) }),
     bodyLimit: Math.max(options.bodyLimit ?? 1024 * 1024, options.batchLimit ?? 64 * 1024 * 1024),
-    requestTimeout: 60_000,
+    // No deadline on a whole request: a pushed batch of a gigabyte streams for minutes. An idle
+    // socket (a stalled upload included) is closed after connectionTimeout; headers within
+    // Node's headersTimeout.
+    requestTimeout: 0,
+    connectionTimeout: 120_000,
     keepAliveTimeout: 72_000,
     exposeHeadRoutes: false,
     return503OnClosing: true,
@@ -176,7 +182,11 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
 
   app.addHook("onRequest", async (request, reply) => answerHeaders(request, reply));
   // Every answer is signed, errors and fastify's own 404/413/415 included (RFC 9421 §2.4).
-  app.addHook("onSend", (request, reply, payload) => signAnswer(request, reply, payload, signing));
+  app.addHook("onSend", (request, reply, payload) =>
+    isStream(payload)
+      ? signStreamHead(request, reply, payload, signing)
+      : signAnswer(request, reply, payload, signing),
+  );
   app.addHook("onResponse", async (request, reply) => {
     metrics.observe(
       request.routeOptions.config.operation ?? "unknown",
@@ -195,11 +205,17 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
     { parseAs: "buffer", bodyLimit: options.bodyLimit ?? 1024 * 1024 },
     utf8BodyParser,
   );
-  app.addContentTypeParser(
-    "application/x-ndjson",
-    { parseAs: "buffer", bodyLimit: options.batchLimit ?? 64 * 1024 * 1024 },
-    utf8BodyParser,
-  );
+  // NDJSON batches stay a stream: the handler reads them line by line and checks their
+  // Content-Digest at the end (packages/node/src/bulk); only a declared length over the limit is
+  // refused here, before a byte is read.
+  const batchLimit = options.batchLimit ?? 4 * 1024 ** 3;
+  app.addContentTypeParser("application/x-ndjson", (request, payload, done) => {
+    const length = Number(request.headers["content-length"] ?? 0);
+    if (length > batchLimit)
+      return done(Object.assign(new Error("batch too large"), { statusCode: 413 }), undefined);
+    // utf8BodyParser only reads the charset, never the body: it passes the stream through.
+    utf8BodyParser(request, payload as unknown as Buffer, done as never);
+  });
 
   app.setErrorHandler((error, request, reply) => {
     const lang = langOf(request);
@@ -265,6 +281,8 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
   async function handle(operation: SpecOperation, request: FastifyRequest, reply: FastifyReply) {
     const lang = langOf(request);
     const raw = Buffer.isBuffer(request.body) ? request.body : undefined;
+    // A streamed body (NDJSON): its signature is checked now, its Content-Digest by the handler.
+    const stream = isStream(request.body) ? request.body : undefined;
     let caller: Caller | undefined;
     if (!operation.public) {
       const authenticated = await authenticate(request, raw, lang);
@@ -345,7 +363,11 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
             }),
           });
       }
-    } else if (bodySpec?.required && (raw === undefined || raw.length === 0)) {
+    } else if (
+      bodySpec?.required &&
+      stream === undefined &&
+      (raw === undefined || raw.length === 0)
+    ) {
       return refuse({
         problem: problem("bad-request", {
           code: "body_required",
@@ -357,7 +379,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
       });
     } else if (
       bodySpec &&
-      raw !== undefined &&
+      (raw !== undefined || stream !== undefined) &&
       !bodySpec.contentTypes.includes(contentType ?? "")
     ) {
       return refuse(frameworkProblem({ statusCode: 415 }, lang));
@@ -377,7 +399,12 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
         fingerprint: idempotencyFingerprint({
           method: request.method,
           target: request.url,
-          ...(raw === undefined ? {} : { body: raw }),
+          ...(raw !== undefined
+            ? { body: raw }
+            : stream !== undefined
+              ? // Not read yet: its signed Content-Digest stands for it.
+                { body: `stream\n${request.headers["content-digest"] ?? ""}` }
+              : {}),
         }),
       });
       if (claim.kind === "replay") {
@@ -419,8 +446,11 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
       path: params.path,
       query: params.query,
       header: params.header,
-      body,
+      body: stream ?? body,
       rawBody: raw,
+      ...(typeof request.headers.signature === "string"
+        ? { signature: request.headers.signature }
+        : {}),
       lang,
       signal: controller.signal,
       log: request.log,
@@ -455,6 +485,14 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
     }
     reply.raw.off("close", onClose);
 
+    if (result.stream !== undefined) {
+      if (claim?.kind === "claimed") await idempotency.release(claim.claim).catch(() => {});
+      reply.code(result.status).headers({
+        ...(result.headers ?? {}),
+        "content-type": result.contentType ?? "application/octet-stream",
+      });
+      return reply.send(Readable.from(result.stream, { objectMode: false }));
+    }
     const payload =
       result.raw !== undefined
         ? Buffer.isBuffer(result.raw)
@@ -487,6 +525,40 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
   }
 
   return app;
+}
+
+const isStream = (value: unknown): value is Readable => value instanceof Readable;
+
+/**
+ * The signature of a streamed answer: `@status` and the content type, bound to the request
+ * (RFC 9421 §2.4), without Content-Digest — the content does not exist yet; the stream carries
+ * its own completeness check (packages/node/src/data, the export's last line).
+ */
+async function signStreamHead(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: Readable,
+  signing: AnswerSigning,
+): Promise<Readable | string> {
+  try {
+    const contentType = reply.getHeader("content-type");
+    const incoming = incomingRequest(request, signing.publicOrigin);
+    const signature = await signResponse(
+      {
+        status: reply.statusCode,
+        headers: contentType === undefined ? {} : { "content-type": String(contentType) },
+      },
+      { method: incoming.method, url: incoming.origin + incoming.url, headers: incoming.headers },
+      { signer: signing.signer },
+    );
+    reply.headers({ ...signature });
+    return payload;
+  } catch (error) {
+    payload.destroy();
+    request.log.error({ err: error }, "signing the response failed");
+    reply.code(500).type(PROBLEM_CONTENT_TYPE);
+    return JSON.stringify({ ...internalProblem(signing.lang(request)), instance: request.id });
+  }
 }
 
 /** The base URL a listening server answers on. */

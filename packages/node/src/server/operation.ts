@@ -31,9 +31,14 @@ export interface OperationRequest {
   query: Record<string, unknown>;
   /** Header parameters of the operation, by lower-case name. */
   header: Record<string, string>;
-  /** The JSON body, checked against the operation's schema; raw bytes for other media types. */
+  /**
+   * The JSON body, checked against the operation's schema; for a streamed media type
+   * (application/x-ndjson) the unread request stream, its Content-Digest not yet checked.
+   */
   body: unknown;
   rawBody: Buffer | undefined;
+  /** The request's Signature field (RFC 9421), to bind what a handler signs itself to it. */
+  signature?: string;
   lang: Lang;
   /** Aborted when the caller goes away. */
   signal: AbortSignal;
@@ -51,6 +56,12 @@ export interface OperationResult {
   /** JSON-serialized unless `raw` (with `contentType`) is given. */
   body?: unknown;
   raw?: Buffer | string;
+  /**
+   * A streamed body (e.g. an NDJSON export), sent as it is produced: the signature covers the
+   * status and headers only (no Content-Digest can precede the content), so the stream carries
+   * its own completeness check. Only for safe operations (nothing to store for Idempotency-Key).
+   */
+  stream?: AsyncIterable<Uint8Array>;
   contentType?: string;
   headers?: Record<string, string>;
 }
@@ -71,6 +82,8 @@ export interface NodeServices {
   version: string;
   /** The audit log's checkpoint origin, e.g. "exchange.example.gov.cn/audit". */
   auditOrigin: string;
+  /** Limits of pushed batches (bulk exchange); defaults in packages/node/src/bulk. */
+  bulk?: Partial<{ maxBytes: number; maxRows: number; maxLineBytes: number }>;
   /** Sign the current tree head and return the note (C2SP signed note). */
   checkpoint(): Promise<{ note: string; size: number }>;
 }
