@@ -2,7 +2,7 @@
 import type { SpecBundle } from "@govex/conformance";
 
 export const EXCHANGE_SPEC: SpecBundle = {
-  "version": "1.1.0",
+  "version": "1.2.0",
   "spec": "specs/exchange/v1",
   "schemas": {
     "AuditEntry": {
