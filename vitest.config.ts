@@ -8,6 +8,9 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Two files at a time even on 2 CPUs (vitest's default there is one): most files wait on
+    // servers, browsers and child processes rather than compute.
+    maxWorkers: 2,
     // Two projects in one run, their files in one pool: `vitest run --project fault` runs one.
     projects: [
       {
