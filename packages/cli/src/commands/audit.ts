@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { ConformanceError, keyResolverFromKeyText, signerFromKeyText } from "@govex/conformance";
+import { keyResolverFromKeyText, signerFromKeyText } from "@govex/conformance";
 import { isUscc } from "@govex/schemas";
 import { NoteError, type NoteVerifier, parseVerifierKey } from "@govex/security";
 import type { Lang } from "@govex/validator";
@@ -7,6 +6,7 @@ import { type CliIo, parseOptions, printable, UsageError } from "../io.js";
 import { renderAuditJson, renderAuditText } from "./audit/render.js";
 import { DEFAULT_STATE_FILE, readState, writeState } from "./audit/state.js";
 import { MAX_PROOFS, verifyNodeAudit } from "./audit/verify-node.js";
+import { keyOption, readOptionFile } from "./key-files.js";
 
 const HELP: Record<Lang, string> = {
   "zh-CN": `govex audit verify —— 向运行中的交换节点核验审计日志:本单位的审计条目都在签名日志中且未被改动,
@@ -219,38 +219,12 @@ export function parseAuditVerifyArgs(argv: string[], lang: Lang): AuditVerifyArg
   };
 }
 
-const MAX_KEY_FILE = 64 * 1024;
-
-function readText(path: string, option: string): string {
-  try {
-    const bytes = readFileSync(path);
-    if (bytes.length > MAX_KEY_FILE) throw new Error(`larger than ${MAX_KEY_FILE} bytes`);
-    return bytes.toString("utf8");
-  } catch (err) {
-    throw usage(
-      `无法读取 ${option} 的文件 ${printable(path)}:${printable((err as Error).message)}。请检查路径与读取权限。`,
-      `cannot read the ${option} file ${printable(path)}: ${printable((err as Error).message)}. Check the path and permissions.`,
-    );
-  }
-}
-
-/** Key problems are usage errors: the run itself never happened. */
-function keyFrom<T>(option: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof ConformanceError)
-      throw usage(`${option}: ${err.messages["zh-CN"]}`, `${option}: ${err.messages.en}`);
-    throw err;
-  }
-}
-
 // signed-note verifier key: <name>+<8 hex digits>+<base64>.
 const VKEY = /^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/;
 
 /** The log's verifier keys: the option itself when it is one, else a file of one per line. */
 export function logVerifiers(option: string): NoteVerifier[] {
-  const text = VKEY.test(option.trim()) ? option.trim() : readText(option, "--log-key");
+  const text = VKEY.test(option.trim()) ? option.trim() : readOptionFile(option, "--log-key");
   const lines = text
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -298,9 +272,11 @@ export async function auditCommand(argv: string[], io: CliIo, lang: Lang): Promi
     return 0;
   }
   const args = parseAuditVerifyArgs(rest, lang);
-  const signer = keyFrom("--key", () => signerFromKeyText(readText(args.key, "--key"), args.keyId));
-  const nodeKeys = keyFrom("--node-key", () =>
-    keyResolverFromKeyText(readText(args.nodeKey, "--node-key")),
+  const signer = keyOption("--key", () =>
+    signerFromKeyText(readOptionFile(args.key, "--key"), args.keyId),
+  );
+  const nodeKeys = keyOption("--node-key", () =>
+    keyResolverFromKeyText(readOptionFile(args.nodeKey, "--node-key")),
   );
   const verifiers = logVerifiers(args.logKey);
   const saved = readState(args.state);

@@ -15,13 +15,13 @@ import { type CliIo, parseOptions, printable } from "../io.js";
 import {
   MAX_INPUT,
   NODE_OPTIONS,
-  readText,
   reportArgs,
   usage,
   withNode,
   writeReport,
 } from "./census/node-call.js";
 import { renderCensusMarkdown, renderCensusXlsx } from "./census/render.js";
+import { readOptionFile } from "./key-files.js";
 
 const HELP: Record<Lang, string> = {
   "zh-CN": `govex census analyze —— 普查分析:按国办发〔2017〕39号找出僵尸系统和影子系统,给出清理清单和整合建议
@@ -160,7 +160,7 @@ export async function censusCommand(argv: string[], io: CliIo, lang: Lang): Prom
     );
   let analysis: CensusAnalysis;
   if (args.source.kind === "input") {
-    const inputs = parseCensusInput(readText(args.source.path, "--input", MAX_INPUT));
+    const inputs = parseCensusInput(readOptionFile(args.source.path, "--input", MAX_INPUT));
     analysis = analyzeCensus(inputs, { now: new Date(), idleMonths });
     if (args.member !== undefined) analysis = censusAnalysisFor(analysis, args.member);
   } else {

@@ -8,13 +8,13 @@ import { type CliIo, parseOptions, printable } from "../io.js";
 import {
   MAX_INPUT,
   NODE_OPTIONS,
-  readText,
   reportArgs,
   usage,
   withNode,
   writeReport,
 } from "./census/node-call.js";
 import { renderEvaluationMarkdown, renderEvaluationXlsx } from "./evaluate/render.js";
+import { readOptionFile } from "./key-files.js";
 
 const HELP: Record<Lang, string> = {
   "zh-CN": `govex evaluate —— 共享评价:按部门和整个平台评价目录完整性、共享比例、申请答复及时性、数据更新、
@@ -103,7 +103,7 @@ export async function evaluateCommand(argv: string[], io: CliIo, lang: Lang): Pr
   const args = reportArgs("evaluate", values, lang);
   let evaluation: Evaluation;
   if (args.source.kind === "input") {
-    const inputs = parseEvaluationInput(readText(args.source.path, "--input", MAX_INPUT));
+    const inputs = parseEvaluationInput(readOptionFile(args.source.path, "--input", MAX_INPUT));
     const now = new Date();
     evaluation = evaluateSharing(inputs, {
       now,

@@ -3,7 +3,7 @@
  * with a signed client (RFC 9421, the node's answers verified with its key, as `govex audit
  * verify` does), reading an offline input file, and writing the report.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import {
   ClientError,
   createExchangeClient,
@@ -11,10 +11,11 @@ import {
   type GovexClient,
   ProblemError,
 } from "@govex/client";
-import { ConformanceError, keyResolverFromKeyText, signerFromKeyText } from "@govex/conformance";
+import { keyResolverFromKeyText, signerFromKeyText } from "@govex/conformance";
 import { isUscc } from "@govex/schemas";
 import type { Lang } from "@govex/validator";
 import { printable, UsageError } from "../../io.js";
+import { keyOption, readOptionFile } from "../key-files.js";
 
 export const REPORT_FORMATS = ["json", "md", "xlsx"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -126,32 +127,8 @@ export function reportArgs(
   };
 }
 
-const MAX_KEY_FILE = 64 * 1024;
 /** Offline inputs are read whole: a census of a province is a few megabytes. */
 export const MAX_INPUT = 256 * 1024 * 1024;
-
-export function readText(path: string, option: string, max: number): string {
-  try {
-    const bytes = readFileSync(path);
-    if (bytes.length > max) throw new Error(`larger than ${max} bytes`);
-    return bytes.toString("utf8").replace(/^\uFEFF/, "");
-  } catch (err) {
-    throw usage(
-      `无法读取 ${option} 的文件 ${printable(path)}:${printable((err as Error).message)}。请检查路径与读取权限。`,
-      `cannot read the ${option} file ${printable(path)}: ${printable((err as Error).message)}. Check the path and permissions.`,
-    );
-  }
-}
-
-function keyFrom<T>(option: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof ConformanceError)
-      throw usage(`${option}: ${err.messages["zh-CN"]}`, `${option}: ${err.messages.en}`);
-    throw err;
-  }
-}
 
 /** A signed client of the node, and its answers' failures as usage errors (exit 2). */
 export async function withNode<T>(
@@ -159,11 +136,11 @@ export async function withNode<T>(
   lang: Lang,
   fn: (client: GovexClient<ExchangePaths>) => Promise<T>,
 ): Promise<T> {
-  const signer = keyFrom("--key", () =>
-    signerFromKeyText(readText(source.key, "--key", MAX_KEY_FILE), source.keyId),
+  const signer = keyOption("--key", () =>
+    signerFromKeyText(readOptionFile(source.key, "--key"), source.keyId),
   );
-  const keys = keyFrom("--node-key", () =>
-    keyResolverFromKeyText(readText(source.nodeKey, "--node-key", MAX_KEY_FILE)),
+  const keys = keyOption("--node-key", () =>
+    keyResolverFromKeyText(readOptionFile(source.nodeKey, "--node-key")),
   );
   const client = createExchangeClient({
     baseUrl: source.url,
