@@ -3,7 +3,9 @@
  * and their HTTP binary mode (http-protocol-binding.md §3.1: attributes in `ce-` headers, the
  * data as the body).
  */
+
 import { randomUUID } from "node:crypto";
+import type { CloudEvent } from "@govex/client";
 import { getValidator, type ValidationIssue } from "@govex/validator";
 
 /** The type of an upserted record's event (the spec's examples name it). */
@@ -11,17 +13,8 @@ export const RECORD_UPDATED = "dev.govex.record.updated";
 /** The type of a deleted record's event. */
 export const RECORD_DELETED = "dev.govex.record.deleted";
 
-/** A CloudEvents 1.0 event in structured JSON form. */
-export interface CloudEvent {
-  specversion: "1.0";
-  id: string;
-  source: string;
-  type: string;
-  subject?: string;
-  time?: string;
-  datacontenttype?: string;
-  data?: unknown;
-}
+/** A CloudEvents 1.0 event in structured JSON form: the one type subscribers read, too. */
+export type { CloudEvent };
 
 /** One change of a provider's feed (specs/provider v1 `Change`). */
 export interface ProviderChange {
