@@ -18,6 +18,7 @@ import { type StartedPostgres, startPostgres } from "../../../../test/global-set
 
 const CLI = fileURLToPath(new URL("../../../cli/src/bin.ts", import.meta.url));
 const NODE_MAIN = fileURLToPath(new URL("./node-main.ts", import.meta.url));
+const GC_ON_SIGNAL = fileURLToPath(new URL("./gc-on-signal.ts", import.meta.url));
 /** How long a node process may take to listen (tsx compiles the CLI from source on start). */
 const START_TIMEOUT_MS = 90_000;
 
@@ -30,6 +31,8 @@ export interface NodeProcess {
   output(): string;
   /** SIGKILL, then wait for the exit. */
   kill9(): Promise<void>;
+  /** A full garbage collection in the process (started with `gc: true`); resolves when done. */
+  collect(): Promise<void>;
   /** SIGINT (Ctrl-C), then wait for the exit; resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -51,8 +54,14 @@ export async function startNodeProcess(options: {
    * node-main.ts, `startLocalNode` with them, instead of the CLI.
    */
   tuning?: Record<string, unknown>;
+  /** Start with --expose-gc and a SIGUSR2 handler, for `collect()`. */
+  gc?: boolean;
 }): Promise<NodeProcess> {
-  const source = ["--conditions=@govex/source", "--import", "tsx"];
+  const source = [
+    "--conditions=@govex/source",
+    ...["--import", "tsx"],
+    ...(options.gc ? ["--expose-gc", "--import", GC_ON_SIGNAL] : []),
+  ];
   const args = options.tuning
     ? [
         NODE_MAIN,
@@ -105,6 +114,23 @@ export async function startNodeProcess(options: {
     pid,
     child,
     output: () => printed,
+    async collect() {
+      if (!options.gc) throw new Error("the node process was started without gc: true");
+      const seen = printed.split("gc-done").length;
+      const done = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no gc-done within 30 s")), 30_000);
+        const look = () => {
+          if (printed.split("gc-done").length > seen) {
+            clearTimeout(timer);
+            child.stderr?.off("data", look);
+            resolve();
+          }
+        };
+        child.stderr?.on("data", look);
+      });
+      child.kill("SIGUSR2");
+      await done;
+    },
     async kill9() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
