@@ -292,11 +292,15 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
     const safe = SAFE.has(request.method);
     // Every write and every data access is audited — refused ones too, with their status.
     const audited = caller !== undefined && (!safe || DATA_ACCESS.has(operation.operationId));
-    const refuse = async (answer: ProblemAnswer) => {
+    /** A refused or failed access's leaf; a failed append is logged, the answer still goes. */
+    const auditRefusal = async (status: number, facts: AuditFacts) => {
       if (audited)
-        await audit(operation, caller as Caller, request, answer.problem.status, {}).catch(
-          (error: unknown) => request.log.error({ err: error }, "audit append failed"),
+        await audit(operation, caller as Caller, request, status, facts).catch((error: unknown) =>
+          request.log.error({ err: error }, "audit append failed"),
         );
+    };
+    const refuse = async (answer: ProblemAnswer) => {
+      await auditRefusal(answer.problem.status, {});
       return sendProblem(request, reply, answer);
     };
     const idempotencyKey = request.headers["idempotency-key"];
@@ -467,10 +471,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
         ? nodeProblemAnswer(error, lang)
         : unexpectedProblem(error, lang);
       // Refused and failed accesses are audited too, with their outcome.
-      if (audited)
-        await audit(operation, caller as Caller, request, answer.problem.status, facts).catch(
-          (auditError: unknown) => request.log.error({ err: auditError }, "audit append failed"),
-        );
+      await auditRefusal(answer.problem.status, facts);
       if (claim?.kind === "claimed") {
         if (answer.problem.status < 500) {
           const text = JSON.stringify({ ...answer.problem, instance: request.id });
