@@ -89,24 +89,36 @@ export async function startNodeProcess(options: {
     printed += chunk;
   });
   const exited = once(child, "exit");
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`the node did not listen within ${START_TIMEOUT_MS} ms:\n${printed}`));
-    }, START_TIMEOUT_MS);
-    const look = () => {
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(printed);
-      if (match?.[1]) {
+  /** Resolves with `found()` once the output makes it defined; rejects at the deadline or exit. */
+  const whenPrinted = <T>(what: string, found: () => T | undefined, timeoutMs: number) =>
+    new Promise<T>((resolve, reject) => {
+      const streams = [child.stdout, child.stderr];
+      const settle = (fn: () => void) => {
         clearTimeout(timer);
-        child.stdout?.off("data", look);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on("data", look);
-    exited.then(([code]) => {
-      clearTimeout(timer);
-      reject(new Error(`the node exited with ${code} while starting:\n${printed}`));
+        for (const stream of streams) stream?.off("data", look);
+        fn();
+      };
+      const look = () => {
+        const value = found();
+        if (value !== undefined) settle(() => resolve(value));
+      };
+      const timer = setTimeout(
+        () => settle(() => reject(new Error(`no ${what} within ${timeoutMs} ms:\n${printed}`))),
+        timeoutMs,
+      );
+      for (const stream of streams) stream?.on("data", look);
+      exited.then(([code]) =>
+        settle(() => reject(new Error(`the node exited with ${code} before ${what}:\n${printed}`))),
+      );
+      look();
     });
+  const url = await whenPrinted(
+    "listening",
+    () => /(http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(printed)?.[1],
+    START_TIMEOUT_MS,
+  ).catch((error: unknown) => {
+    child.kill("SIGKILL");
+    throw error;
   });
   const pid = child.pid as number;
   return {
@@ -117,19 +129,12 @@ export async function startNodeProcess(options: {
     async collect() {
       if (!options.gc) throw new Error("the node process was started without gc: true");
       const seen = printed.split("gc-done").length;
-      const done = new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("no gc-done within 30 s")), 30_000);
-        const look = () => {
-          if (printed.split("gc-done").length > seen) {
-            clearTimeout(timer);
-            child.stderr?.off("data", look);
-            resolve();
-          }
-        };
-        child.stderr?.on("data", look);
-      });
       child.kill("SIGUSR2");
-      await done;
+      await whenPrinted(
+        "gc-done",
+        () => (printed.split("gc-done").length > seen ? true : undefined),
+        30_000,
+      );
     },
     async kill9() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
