@@ -54,13 +54,22 @@ export async function startNodeProcess(options: {
    * node-main.ts, `startLocalNode` with them, instead of the CLI.
    */
   tuning?: Record<string, unknown>;
-  /** Start with --expose-gc and a SIGUSR2 handler, for `collect()`. */
+  /** Start with --expose-gc, a fixed young generation and a SIGUSR2 handler, for `collect()`. */
   gc?: boolean;
 }): Promise<NodeProcess> {
   const source = [
     "--conditions=@govex/source",
     ...["--import", "tsx"],
-    ...(options.gc ? ["--expose-gc", "--import", GC_ON_SIGNAL] : []),
+    // The young generation at its full size from the start (V8 grows it under load and keeps
+    // it), so that its growth is not read as the node's memory growing.
+    ...(options.gc
+      ? [
+          "--expose-gc",
+          "--min-semi-space-size=16",
+          "--max-semi-space-size=16",
+          ...["--import", GC_ON_SIGNAL],
+        ]
+      : []),
   ];
   const args = options.tuning
     ? [
