@@ -118,7 +118,7 @@ describe("govex validate on workbooks: exit codes from the real process", () => 
       1,
       "format_mismatch",
     ],
-  ])("%s → exit %i", (_name, args, want, text) => {
+  ])("%s → exit %d", (_name, args, want, text) => {
     const r = govex(["validate", ...args()]);
     expect(r.status).toBe(want);
     expect(r.stdout + r.stderr).toContain(text);

@@ -4,9 +4,12 @@
  * many rows there are.
  */
 import { once } from "node:events";
-import { createReadStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
-import { PassThrough } from "node:stream";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, open, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { GovexValidatorError } from "../errors.js";
 import type { Lang, ValidationIssue } from "../types.js";
 import { renderIssue } from "../validator.js";
@@ -23,7 +26,7 @@ import {
   timeText,
   type XlsxCell,
 } from "./xlsx-cells.js";
-import { readZipDirectory } from "./zip-directory.js";
+import { readZipDirectory, readZipEntryText, type ZipEntry } from "./zip-directory.js";
 
 /** A ZIP local file header: every XLSX file starts with one. */
 export const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -103,15 +106,16 @@ export interface XlsxRowReader extends AsyncIterable<XlsxEntry> {
 
 /**
  * Read the rows of an XLSX workbook, every sheet or one, each sheet's first non-empty row as its
- * header. Rows are streamed (exceljs's WorkbookReader); a path is checked first — an encrypted
- * workbook or legacy .xls (an OLE compound file), a file that is not a ZIP archive, a ZIP that is
- * not a workbook, or one that would inflate beyond `maxUnzippedBytes` is one file issue and
- * nothing is read. Empty and duplicated headers are issues and their columns are left out; cells
+ * header, sheets in tab order. The archive is read through its ZIP directory (a stream is kept in
+ * a temporary file first) and each sheet's rows are streamed, parsed by exceljs. The file is
+ * checked first — an encrypted workbook or legacy .xls (an OLE compound file), a file that is not
+ * a ZIP archive, a ZIP that is not a workbook, or one that would inflate beyond
+ * `maxUnzippedBytes` is one file issue and nothing is read. Empty and duplicated headers are issues and their columns are left out; cells
  * right of the header are counted in one warning per sheet; error values (#DIV/0!) and formulas
  * never computed are cells of kind "error" / "not_computed" for the caller to report.
  *
  * @throws GovexValidatorError `input_not_found`, `input_is_directory`, `input_unreadable`,
- *   `sheet_not_found` (before any row is read when the workbook's sheet list comes first), `aborted`
+ *   `sheet_not_found` (before any row is read), `aborted`
  * @example
  * for await (const e of readXlsxRows("人员.xlsx", { sheet: "人员" })) {
  *   if (e.issue) console.warn(e.sheet, e.line, e.issue.message);
@@ -133,11 +137,20 @@ export function readXlsxRows(
   };
 }
 
-/** A file-level problem found before the workbook is opened, or undefined when it may be read. */
+/** A file-level problem found before the workbook is opened (an issue code and its params). */
+export interface XlsxFileProblem {
+  code: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * Checks a file before the workbook is opened: its parts (from the ZIP directory), or the
+ * problem that keeps it from being read.
+ */
 export async function checkXlsxFile(
   path: string,
   maxUnzippedBytes = DEFAULT_MAX_UNZIPPED_BYTES,
-): Promise<{ code: string; params: Record<string, unknown> } | undefined> {
+): Promise<{ problem: XlsxFileProblem } | { parts: Map<string, ZipEntry> }> {
   let head: Buffer;
   try {
     const fh = await open(path, "r");
@@ -151,32 +164,32 @@ export async function checkXlsxFile(
   } catch (err) {
     throw inputError(path, err);
   }
-  if (head.length === 8 && head.equals(CFB_MAGIC)) return { code: "xlsx_encrypted", params: {} };
-  if (head.length < 4 || !head.subarray(0, 4).equals(ZIP_MAGIC))
-    return { code: "xlsx_not_zip", params: {} };
+  const problem = (code: string, params: Record<string, unknown> = {}) => ({
+    problem: { code, params },
+  });
+  if (head.length === 8 && head.equals(CFB_MAGIC)) return problem("xlsx_encrypted");
+  if (head.length < 4 || !head.subarray(0, 4).equals(ZIP_MAGIC)) return problem("xlsx_not_zip");
   const entries = await readZipDirectory(path).catch(() => undefined);
-  if (entries === undefined) return { code: "xlsx_damaged", params: {} };
-  if (entries.some((e) => e.encrypted)) return { code: "xlsx_encrypted", params: {} };
+  if (entries === undefined) return problem("xlsx_damaged");
+  if (entries.some((e) => e.encrypted)) return problem("xlsx_encrypted");
   let total = 0;
   for (const e of entries) total += e.size;
   if (total > maxUnzippedBytes)
-    return { code: "xlsx_too_large", params: { bytes: total, limit: maxUnzippedBytes } };
-  const shared = entries.find((e) => e.name === "xl/sharedStrings.xml");
+    return problem("xlsx_too_large", { bytes: total, limit: maxUnzippedBytes });
+  const parts = new Map(entries.map((e) => [e.name, e]));
+  const shared = parts.get(SHARED_STRINGS);
   const sharedLimit = Math.floor(maxUnzippedBytes / 4);
   if (shared !== undefined && shared.size > sharedLimit)
-    return {
-      code: "xlsx_too_large",
-      params: { bytes: shared.size, limit: sharedLimit, part: shared.name },
-    };
-  if (!entries.some((e) => e.name === "xl/workbook.xml")) {
-    const found = entries.some((e) => e.name === "word/document.xml")
+    return problem("xlsx_too_large", { bytes: shared.size, limit: sharedLimit, part: shared.name });
+  if (!parts.has(WORKBOOK)) {
+    const found = parts.has("word/document.xml")
       ? "docx"
-      : entries.some((e) => e.name === "content.xml")
+      : parts.has("content.xml")
         ? "ods/odt"
         : "zip";
-    return { code: "xlsx_not_workbook", params: { found } };
+    return problem("xlsx_not_workbook", { found });
   }
-  return undefined;
+  return { parts };
 }
 
 /** A header or cell as text: numbers as Excel shows them, dates as `YYYY-MM-DD[ HH:mm:ss]`. */
@@ -192,14 +205,95 @@ export function xlsxCellText(cell: XlsxCell): string {
 interface SheetReader extends AsyncIterable<RowLike> {
   name: string;
   id: number | string;
+  state?: string;
 }
 interface RowLike {
   number: number;
   eachCell(opts: { includeEmpty: boolean }, fn: (cell: CellLike, column: number) => void): void;
 }
-interface BookReader extends AsyncIterable<SheetReader> {
-  model?: { sheets?: { name: string }[] };
+/**
+ * The parts of exceljs 4.4.0's WorkbookReader used here (its parsers of each part, which its own
+ * ZIP streaming would call): exceljs reads the archive with unzipper, which under load sometimes
+ * ends before the last entries — the workbook part, written last by exceljs itself — and decodes
+ * each chunk apart, breaking a character split between chunks. The archive is read here through
+ * its central directory instead, the parts in the order the parsers need.
+ */
+interface BookReader {
+  model?: { sheets?: { name: string; id: number; rId: string; state?: string }[] };
+  workbookRels?: { Id: string; Type?: string; Target: string }[];
   properties?: { model?: { date1904?: boolean } };
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseWorksheet(
+    iterator: AsyncIterable<string>,
+    sheetNo: string,
+  ): Generator<{ eventType: string; value: SheetReader }>;
+}
+
+const WORKBOOK = "xl/workbook.xml";
+const WORKBOOK_RELS = "xl/_rels/workbook.xml.rels";
+const SHARED_STRINGS = "xl/sharedStrings.xml";
+const STYLES = "xl/styles.xml";
+/** A worksheet's relationship type (ECMA-376 Part 1 §12.3.24). */
+const WORKSHEET_REL = /\/worksheet$/;
+
+/** A worksheet of the workbook, with its part. */
+interface SheetPart {
+  name: string;
+  id: number | string;
+  state?: string;
+  part: ZipEntry;
+}
+
+/** The workbook's parts read before any sheet, and its sheets in tab order. */
+async function openBook(
+  path: string,
+  parts: Map<string, ZipEntry>,
+  onRead: (compressedBytes: number) => void,
+): Promise<{ book: BookReader; tabs: string[]; sheets: SheetPart[] }> {
+  const ExcelJS = (await import("exceljs")).default;
+  const book = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
+    worksheets: "emit",
+    sharedStrings: "cache",
+    styles: "cache", // number formats tell dates from numbers
+    hyperlinks: "ignore",
+    entries: "ignore",
+  }) as unknown as BookReader;
+  // The parts before the sheets are read whole: their sizes were checked against the limits, and
+  // exceljs keeps the shared strings in memory anyway.
+  const whole = async (name: string): Promise<Readable | undefined> => {
+    const entry = parts.get(name);
+    if (entry === undefined) return undefined;
+    let text = "";
+    for await (const chunk of readZipEntryText(path, entry, onRead)) text += chunk;
+    return Readable.from([text]);
+  };
+  const rels = await whole(WORKBOOK_RELS);
+  if (rels !== undefined) await book._parseRels(rels);
+  const workbook = await whole(WORKBOOK);
+  if (workbook !== undefined) await book._parseWorkbook(workbook);
+  const shared = await whole(SHARED_STRINGS);
+  if (shared !== undefined) for await (const _ of book._parseSharedStrings(shared));
+  const styles = await whole(STYLES);
+  if (styles !== undefined) await book._parseStyles(styles);
+
+  const listed = book.model?.sheets ?? [];
+  if (listed.length === 0) throw new Error("the workbook part lists no sheets");
+  const tabs = listed.map((s) => s.name);
+  const sheets: SheetPart[] = [];
+  for (const s of listed) {
+    const rel = book.workbookRels?.find((r) => r.Id === s.rId);
+    if (rel === undefined) throw new Error(`sheet "${s.name}": no relationship ${s.rId}`);
+    if (rel.Type !== undefined && !WORKSHEET_REL.test(rel.Type)) continue; // a chart sheet
+    // A target is relative to xl/, or absolute from the package root (ECMA-376 Part 2 §9.3).
+    const target = rel.Target.startsWith("/") ? rel.Target.slice(1) : `xl/${rel.Target}`;
+    const part = parts.get(target);
+    if (part === undefined) throw new Error(`sheet "${s.name}": its part ${target} is missing`);
+    sheets.push({ name: s.name, id: s.id, state: s.state, part });
+  }
+  return { book, tabs, sheets };
 }
 
 async function* readWorkbook(
@@ -208,6 +302,7 @@ async function* readWorkbook(
   sheetsRead: string[],
 ): AsyncGenerator<XlsxEntry> {
   const lang = opts.lang ?? "zh-CN";
+  const maxUnzippedBytes = opts.maxUnzippedBytes ?? DEFAULT_MAX_UNZIPPED_BYTES;
   const fileIssue = (code: string, params: Record<string, unknown>, sheet?: string): XlsxEntry => {
     const issue = renderIssue(
       { path: "", code, severity: "error", params },
@@ -220,79 +315,80 @@ async function* readWorkbook(
     return { record: 0, issue, ...(sheet === undefined ? {} : { sheet }) };
   };
   checkAborted(opts.signal);
-  let source: AsyncIterable<Uint8Array>;
+  let path: string;
+  let spool: string | undefined;
   if (typeof input === "string") {
     const st = await stat(input).catch((err) => {
       throw inputError(input, err);
     });
     if (st.isDirectory()) throw inputError(input, Object.assign(new Error(), { code: "EISDIR" }));
     if (st.size === 0) return;
-    const problem = await checkXlsxFile(input, opts.maxUnzippedBytes);
-    if (problem !== undefined) {
-      yield fileIssue(problem.code, problem.params);
-      return;
-    }
-    source = fileChunks(input);
+    path = input;
   } else {
-    // A stream cannot have its ZIP directory checked, but its first bytes tell a workbook.
-    const it = input[Symbol.asyncIterator]();
-    let first: Buffer | undefined;
-    for (let n = await it.next(); !n.done; n = await it.next()) {
-      if (n.value.length > 0) {
-        first = Buffer.from(n.value);
-        break;
+    // A ZIP archive is read from its end: a stream is kept in a temporary file first.
+    spool = await mkdtemp(join(tmpdir(), "govex-xlsx-"));
+    path = join(spool, "input.xlsx");
+  }
+  try {
+    if (spool !== undefined) {
+      const spooled = await spoolStream(input as AsyncIterable<Uint8Array>, path, {
+        ...opts,
+        maxBytes: maxUnzippedBytes,
+      });
+      if (spooled !== undefined) {
+        if (spooled.code !== "empty") yield fileIssue(spooled.code, spooled.params);
+        return;
       }
     }
-    if (first === undefined) return; // empty
-    if (first.length >= 8 && first.subarray(0, 8).equals(CFB_MAGIC)) {
-      yield fileIssue("xlsx_encrypted", {});
+    const checked = await checkXlsxFile(path, maxUnzippedBytes);
+    if ("problem" in checked) {
+      yield fileIssue(checked.problem.code, checked.problem.params);
       return;
     }
-    if (first.length >= 4 && !first.subarray(0, 4).equals(ZIP_MAGIC)) {
-      yield fileIssue("xlsx_not_zip", {});
-      return;
-    }
-    const head = first;
-    source = (async function* () {
-      yield head;
-      for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
-    })();
+    yield* readSheets(path, checked.parts, opts, sheetsRead, fileIssue);
+  } finally {
+    if (spool !== undefined) await rm(spool, { recursive: true, force: true });
   }
+}
 
-  const ExcelJS = (await import("exceljs")).default;
-  const into = new PassThrough();
-  const stop = new AbortController();
-  const fed: { error?: unknown } = {};
-  const pumping = pump(source, into, stop.signal, fed, opts.onProgress);
-  const book = new ExcelJS.stream.xlsx.WorkbookReader(into, {
-    worksheets: "emit",
-    sharedStrings: "cache",
-    styles: "cache", // number formats tell dates from numbers
-    hyperlinks: "ignore",
-    entries: "ignore",
-  }) as unknown as BookReader;
+async function* readSheets(
+  path: string,
+  parts: Map<string, ZipEntry>,
+  opts: ReadXlsxOptions,
+  sheetsRead: string[],
+  fileIssue: (code: string, params: Record<string, unknown>, sheet?: string) => XlsxEntry,
+): AsyncGenerator<XlsxEntry> {
+  const lang = opts.lang ?? "zh-CN";
   const maxRecordBytes = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-  const wanted = opts.sheet;
-  let target: { name?: string; position?: number } | null | undefined;
+  let bytesRead = 0;
+  const onRead = (n: number) => {
+    bytesRead += n;
+    opts.onProgress?.(bytesRead);
+  };
   let record = 0;
-  let sawSheet = false;
   let current: string | undefined;
   try {
-    for await (const ws of book) {
+    const { book, tabs, sheets } = await openBook(path, parts, onRead);
+    checkAborted(opts.signal);
+    let chosen = sheets;
+    if (opts.sheet !== undefined) {
+      const target = resolveSheet(opts.sheet, tabs);
+      if (target === null) throw sheetNotFound(opts.sheet, tabs);
+      chosen = sheets.filter((s) => s.name === target.name);
+    }
+    const date1904 = book.properties?.model?.date1904 === true;
+    for (const sheetPart of chosen) {
       checkAborted(opts.signal);
-      sawSheet = true;
-      const tabs = book.model?.sheets?.map((s) => s.name);
-      const position = tabs ? tabs.indexOf(ws.name) + 1 : Number(ws.id);
-      if (wanted !== undefined) {
-        target ??= resolveSheet(wanted, tabs);
-        if (target === null) throw sheetNotFound(wanted, tabs ?? []);
-        if (target.name !== undefined ? target.name !== ws.name : target.position !== position)
-          continue; // exceljs drains the sheet's part
-      }
-      current = ws.name;
-      sheetsRead.push(ws.name);
-      const date1904 = book.properties?.model?.date1904 === true;
-      const sheet = ws.name;
+      const sheet = sheetPart.name;
+      current = sheet;
+      sheetsRead.push(sheet);
+      const [emitted] = book._parseWorksheet(
+        readZipEntryText(path, sheetPart.part, onRead),
+        String(sheetPart.id),
+      );
+      const ws = emitted?.value;
+      if (ws === undefined) continue;
+      Object.assign(ws, { name: sheet, id: sheetPart.id, state: sheetPart.state });
       let headers: (string | null)[] | null = null;
       let headerLine = 0;
       let lastLine = 0;
@@ -365,43 +461,19 @@ async function* readWorkbook(
       }
       current = undefined;
     }
-    if (fed.error !== undefined) throw fed.error;
-    if (wanted !== undefined && sheetsRead.length === 0) {
-      const tabs = book.model?.sheets?.map((s) => s.name) ?? [];
-      throw sheetNotFound(wanted, tabs);
-    }
-    if (!sawSheet && typeof input !== "string") {
-      // A stream was not checked up front: no worksheet at all means it was not a workbook.
-      yield fileIssue("xlsx_not_workbook", { found: "zip" });
-    }
   } catch (err) {
     if (err instanceof GovexValidatorError) throw err;
-    if (fed.error !== undefined) throw fed.error;
     const reason = String((err as Error)?.message ?? err).slice(0, 200);
     yield fileIssue("xlsx_unreadable", { reason }, current);
-  } finally {
-    stop.abort();
-    into.destroy();
-    await pumping;
   }
 }
 
-/**
- * The sheet a `sheet` option names: a name first, else a 1-based tab position; null when none.
- * Without the workbook's sheet list (it comes after the sheets), digits are a position.
- */
-function resolveSheet(
-  wanted: string | number,
-  tabs: string[] | undefined,
-): { name?: string; position?: number } | null {
+/** The sheet a `sheet` option names: a name first, else a 1-based tab position; null when none. */
+function resolveSheet(wanted: string | number, tabs: readonly string[]): { name: string } | null {
+  if (typeof wanted === "string" && tabs.includes(wanted)) return { name: wanted };
   const numeric = typeof wanted === "number" || /^[1-9]\d*$/.test(wanted);
-  if (typeof wanted === "string" && (tabs === undefined ? !numeric : tabs.includes(wanted)))
-    return { name: wanted };
   if (!numeric) return null;
-  const position = Number(wanted);
-  if (!Number.isSafeInteger(position) || position < 1) return null;
-  if (tabs === undefined) return { position };
-  const name = tabs[position - 1];
+  const name = tabs[Number(wanted) - 1];
   return name === undefined ? null : { name };
 }
 
@@ -444,39 +516,39 @@ function* headerIssues(
   }
 }
 
-async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 })) {
-      yield chunk as Buffer;
-    }
-  } catch (err) {
-    throw inputError(path, err);
-  }
-}
-
 /**
- * Feeds the source into the stream exceljs reads, with backpressure. A source error ends the
- * stream (exceljs then sees a truncated archive) and is kept for the caller: piping would leave
- * exceljs waiting forever for the end of a stream that failed.
+ * Writes a stream to a file, with backpressure; a stream that does not start as a ZIP archive, or
+ * grows beyond `maxBytes`, is refused as soon as that shows. Returns the problem, if any.
  */
-async function pump(
+async function spoolStream(
   source: AsyncIterable<Uint8Array>,
-  into: PassThrough,
-  signal: AbortSignal,
-  fed: { error?: unknown },
-  onProgress: ((bytesRead: number) => void) | undefined,
-): Promise<void> {
+  path: string,
+  opts: { maxBytes: number; signal?: AbortSignal; onProgress?: (bytesRead: number) => void },
+): Promise<XlsxFileProblem | undefined> {
+  const out = createWriteStream(path);
   let bytes = 0;
   try {
     for await (const chunk of source) {
-      if (signal.aborted) return;
+      checkAborted(opts.signal);
+      if (chunk.length === 0) continue;
+      if (bytes === 0) {
+        const head = Buffer.from(chunk.subarray(0, 8));
+        if (head.length >= 8 && head.equals(CFB_MAGIC))
+          return { code: "xlsx_encrypted", params: {} };
+        if (head.length >= 4 && !head.subarray(0, 4).equals(ZIP_MAGIC))
+          return { code: "xlsx_not_zip", params: {} };
+      }
       bytes += chunk.length;
-      onProgress?.(bytes);
-      if (!into.write(chunk)) await once(into, "drain", { signal });
+      if (bytes > opts.maxBytes)
+        return { code: "xlsx_too_large", params: { bytes, limit: opts.maxBytes } };
+      opts.onProgress?.(bytes);
+      if (!out.write(chunk)) await once(out, "drain");
     }
-  } catch (err) {
-    if (!signal.aborted) fed.error = err;
   } finally {
-    if (!into.destroyed) into.end();
+    out.end();
+    await finished(out).catch((err) => {
+      throw inputError(path, err);
+    });
   }
+  return bytes === 0 ? { code: "empty", params: {} } : undefined;
 }

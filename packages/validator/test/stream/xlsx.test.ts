@@ -36,8 +36,14 @@ async function workbook(name: string, sheets: Record<string, Cell[][]>): Promise
   return path;
 }
 
-/** A ZIP archive with stored (uncompressed) entries (APPNOTE.TXT §4.3), for archives exceljs would not write. */
-function storedZip(entries: Record<string, string | Buffer>): Buffer {
+/**
+ * A ZIP archive with stored (uncompressed) entries (APPNOTE.TXT §4.3), for archives exceljs would
+ * not write; `declared` overrides the unzipped size its directory states for some entries.
+ */
+function storedZip(
+  entries: Record<string, string | Buffer>,
+  declared: Record<string, number> = {},
+): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -58,7 +64,7 @@ function storedZip(entries: Record<string, string | Buffer>): Buffer {
     central.writeUInt16LE(20, 6);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(declared[name] ?? data.length, 24);
     central.writeUInt16LE(nameBuf.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, nameBuf, data);
@@ -79,6 +85,43 @@ function file(name: string, content: string | Buffer): string {
   const path = join(dir, name);
   writeFileSync(path, content);
   return path;
+}
+
+const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+const OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/** A worksheet part of inline strings (ECMA-376 Part 1 §18.3.1.53 is), row 1 first. */
+function sheetXml(rows: string[][]): string {
+  const cells = (row: string[], r: number) =>
+    row
+      .map(
+        (v, c) =>
+          `<c r="${String.fromCharCode(65 + c)}${r}" t="inlineStr"><is><t>${v}</t></is></c>`,
+      )
+      .join("");
+  const body = rows.map((row, i) => `<row r="${i + 1}">${cells(row, i + 1)}</row>`).join("");
+  return `<worksheet xmlns="${MAIN}"><sheetData>${body}</sheetData></worksheet>`;
+}
+
+/** A workbook's parts: tabs in the order given, tab i in sheet{parts[i]}.xml (default i + 1). */
+function book(sheets: Record<string, string>, partNumbers?: string[]): Record<string, string> {
+  const tabs = Object.keys(sheets);
+  const no = (i: number) => partNumbers?.[i] ?? String(i + 1);
+  const parts: Record<string, string> = {
+    "xl/workbook.xml": `<workbook xmlns="${MAIN}" xmlns:r="${OFFICE_REL}"><sheets>${tabs
+      .map((t, i) => `<sheet name="${t}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
+      .join("")}</sheets></workbook>`,
+    "xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${tabs
+      .map(
+        (_, i) =>
+          `<Relationship Id="rId${i + 1}" Type="${OFFICE_REL}/worksheet" Target="worksheets/sheet${no(i)}.xml"/>`,
+      )
+      .join("")}</Relationships>`,
+  };
+  tabs.forEach((t, i) => {
+    parts[`xl/worksheets/sheet${no(i)}.xml`] = sheets[t] as string;
+  });
+  return parts;
 }
 
 const codes = (issues: ValidationIssue[]) => issues.map((i) => i.code);
@@ -302,30 +345,49 @@ describe("hostile workbooks are issues, never crashes", () => {
       "xlsx_damaged",
     ],
     [
-      "a workbook whose sheet is not XML",
+      "a workbook whose sheet is not XML (an exceljs parse error)",
       "notxml.xlsx",
       storedZip({
         "xl/workbook.xml":
           '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="A" sheetId="1" r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/></sheets></workbook>',
         "xl/_rels/workbook.xml.rels":
-          '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="x"/></Relationships>',
+          '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/></Relationships>',
         "xl/sharedStrings.xml": "<sst/>",
         "xl/worksheets/sheet1.xml": "<<<<\u0000 not xml",
       }),
-      undefined,
+      "xlsx_unreadable",
+    ],
+    [
+      "a workbook part that lists no sheets",
+      "nosheets.xlsx",
+      storedZip({
+        "xl/workbook.xml": `<x:workbook xmlns:x="${MAIN}"><x:sheets/></x:workbook>`,
+        "xl/worksheets/sheet1.xml": sheetXml([["name"], ["示例甲"]]),
+      }),
+      "xlsx_unreadable",
+    ],
+    [
+      "a sheet listed whose part is missing",
+      "lost.xlsx",
+      storedZip({
+        "xl/workbook.xml": book({ S: "" })["xl/workbook.xml"] as string,
+        "xl/_rels/workbook.xml.rels": book({ S: "" })["xl/_rels/workbook.xml.rels"] as string,
+      }),
+      "xlsx_unreadable",
+    ],
+    [
+      "a directory that understates a sheet's size (a disguised zip bomb)",
+      "understated.xlsx",
+      storedZip(book({ S: sheetXml([["name"], ["示例甲"]]) }), { "xl/worksheets/sheet1.xml": 40 }),
+      "xlsx_unreadable",
     ],
   ])("%s", async (_name, fileName, bytes, code) => {
     const report = await validateFile(file(fileName, bytes), await person(), { lang: "en" });
     expect(report.records).toBe(0);
-    if (code !== undefined) {
-      expect(report.issues).toMatchObject([{ record: 0, code, severity: "error" }]);
-      expect(report.issues[0]?.message).toMatch(/xlsx|XLSX|workbook/);
-      const zh = await validateFile(join(dir, fileName), await person());
-      expect(zh.issues[0]?.message).toMatch(/[\u4e00-\u9fff]/);
-    } else {
-      // Whatever exceljs makes of it: a structured issue or no rows, and no crash.
-      for (const i of report.issues) expect(i.code).toMatch(/^(xlsx_unreadable|empty_input|csv_)/);
-    }
+    expect(report.issues).toMatchObject([{ record: 0, code, severity: "error" }]);
+    expect(report.issues[0]?.message).toMatch(/xlsx|XLSX|workbook/);
+    const zh = await validateFile(join(dir, fileName), await person());
+    expect(zh.issues[0]?.message).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it("a damaged deflate stream inside a well-formed directory is xlsx_unreadable, not a hang", async () => {
@@ -458,6 +520,67 @@ describe("hostile workbooks are issues, never crashes", () => {
     const path = await workbook("blank.xlsx", { Sheet1: [], Sheet2: [["name"]] });
     const report = await validateFile(path, await person());
     expect(codes(report.issues)).toEqual(["empty_input"]);
+  });
+});
+
+describe("XLSX archives are read through their ZIP directory", () => {
+  const rows = async (path: string, sheet?: string | number) =>
+    (await collect(readXlsxRows(path, sheet === undefined ? {} : { sheet }))).map((e) => [
+      e.sheet,
+      e.line,
+      ...(e.header ??
+        e.cells?.map((c) => c.cell.kind === "value" && c.cell.value) ?? [e.issue?.code]),
+    ]);
+
+  it("whatever order the parts are in, sheets come in tab order with their names", async () => {
+    // Tabs: 乙 (sheet2.xml) before 甲 (sheet1.xml). exceljs writes the workbook part last; other
+    // writers put it first; the order of the sheets in the archive is not the tabs'.
+    const parts = book(
+      { 乙: sheetXml([["name"], ["示例乙"]]), 甲: sheetXml([["name"], ["示例甲"]]) },
+      ["2", "1"],
+    );
+    const names = Object.keys(parts);
+    const workbookFirst = storedZip(parts);
+    const workbookLast = storedZip(
+      Object.fromEntries(
+        [...names.filter((n) => n !== "xl/workbook.xml").reverse(), "xl/workbook.xml"].map((n) => [
+          n,
+          parts[n] as string,
+        ]),
+      ),
+    );
+    const want = [
+      ["乙", 1, "name"],
+      ["乙", 2, "示例乙"],
+      ["甲", 1, "name"],
+      ["甲", 2, "示例甲"],
+    ];
+    expect(await rows(file("first.xlsx", workbookFirst))).toEqual(want);
+    expect(await rows(file("last.xlsx", workbookLast))).toEqual(want);
+    expect(await rows(join(dir, "last.xlsx"), 2)).toEqual(want.slice(2));
+    expect(await rows(join(dir, "last.xlsx"), "乙")).toEqual(want.slice(0, 2));
+  });
+
+  it("Chinese text split between inflated chunks is read whole, shared or inline", async () => {
+    const name = (i: number) => `示例人员第${i}号（测试）`;
+    const shared = new ExcelJS.Workbook();
+    const ws = shared.addWorksheet("S");
+    ws.getCell(1, 1).value = "name";
+    for (let i = 0; i < 6000; i++) ws.getCell(i + 2, 1).value = name(i);
+    await shared.xlsx.writeFile(join(dir, "cjk-shared.xlsx"));
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({
+      filename: join(dir, "cjk-inline.xlsx"),
+      useSharedStrings: false,
+    });
+    const wi = writer.addWorksheet("S");
+    wi.addRow(["name"]).commit();
+    for (let i = 0; i < 6000; i++) wi.addRow([name(i)]).commit();
+    wi.commit();
+    await writer.commit();
+    for (const f of ["cjk-shared.xlsx", "cjk-inline.xlsx"]) {
+      const got = (await rows(join(dir, f))).slice(1);
+      expect(got, f).toEqual(Array.from({ length: 6000 }, (_, i) => ["S", i + 2, name(i)]));
+    }
   });
 });
 
