@@ -108,7 +108,7 @@ interface ClaimedRow extends Record<string, unknown> {
   outbox_event: CloudEvent | null;
 }
 
-const CLAIM = `update deliveries d
+export const CLAIM = `update deliveries d
    set lease_owner = $2, lease_until = $3, attempts = d.attempts + 1, updated_at = $1
   from (select c.id, c.subscription_id, c.outbox_seq from deliveries c
           join subscriptions s on s.id = c.subscription_id
@@ -226,13 +226,22 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       headers,
       await signRequest({ method: "POST", url: row.url, headers }, { signer, body }),
     );
+    // One plain controller and timer per attempt: AbortSignal.any over AbortSignal.timeout cost
+    // more than the whole rest of a delivery here (Node 20: 250 ms against 84 ms a round of 256).
+    const attempt = new AbortController();
+    const timer = setTimeout(
+      () => attempt.abort(new DOMException("the webhook did not answer in time", "TimeoutError")),
+      timeoutMs,
+    );
+    const stop = () => attempt.abort(stopping.signal.reason);
+    stopping.signal.addEventListener("abort", stop, { once: true });
     try {
       const response = await request(row.url, {
         method: "POST",
         headers,
         body,
         dispatcher,
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal]),
+        signal: attempt.signal,
       });
       await response.body.dump({ limit: 65_536 }).catch(() => {});
       if (response.statusCode >= 200 && response.statusCode < 300)
@@ -246,6 +255,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     } catch (error) {
       if (stopping.signal.aborted) return { kind: "released" };
       return { kind: "failed", ...describe(error) };
+    } finally {
+      clearTimeout(timer);
+      stopping.signal.removeEventListener("abort", stop);
     }
   }
 

@@ -65,6 +65,13 @@ export interface Db extends Queryable {
    * waits until the transaction ends, so a query on it from inside `fn` would never return.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Analyze and vacuum the tables that are due, as PostgreSQL's autovacuum daemon would. PGlite
+   * has no daemon: its driver runs this by itself as rows are written (pglite-autovacuum.ts), and
+   * a caller may run it at once, e.g. after a bulk load. A PostgreSQL server's daemon does it:
+   * there it does nothing.
+   */
+  autovacuum(): Promise<{ analyzed: string[]; vacuumed: string[] }>;
   /** Close the connection(s). Idempotent. A PGlite instance passed in by the caller stays open. */
   close(): Promise<void>;
 }

@@ -8,15 +8,17 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import type { Db, DbFeatures, Queryable, QueryResult, Row } from "./db.js";
 import { StoreError } from "./errors.js";
+import { createPgliteAutovacuum } from "./pglite-autovacuum.js";
 
 const INT8 = 20;
 // bigint as a JavaScript number, as the `pg` driver is configured to do (see postgres-driver.ts).
 const PARSERS = { [INT8]: (value: string) => Number(value) };
 
-function wrap(target: PGlite | Transaction): Queryable {
+function wrap(target: PGlite | Transaction, wrote: (rows: number) => void): Queryable {
   return {
     async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []) {
       const result = await target.query<R>(sql, params as unknown[], { parsers: PARSERS });
+      if (result.affectedRows) wrote(result.affectedRows);
       return {
         rows: result.rows,
         rowCount: result.affectedRows ?? result.rows.length,
@@ -73,16 +75,22 @@ export async function openPglite(options: { dataDir?: string; pglite?: PGlite })
   }
   const pglite = instance;
   const features: DbFeatures = { pgTrgm: false, pgTrgmCjk: false, serverEncoding: "UTF8" };
+  const autovacuum = createPgliteAutovacuum(pglite, {
+    onError: (error) => process.emitWarning(`PGlite autovacuum: ${String(error)}`),
+  });
+  const wrote = (rows: number) => autovacuum.wrote(rows);
   let closed = false;
   return {
     driver: "pglite",
     features,
-    ...wrap(pglite),
+    ...wrap(pglite, wrote),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
-      pglite.transaction((tx) => fn(wrap(tx))) as Promise<T>,
+      pglite.transaction((tx) => fn(wrap(tx, wrote))) as Promise<T>,
+    autovacuum: () => autovacuum.check(),
     async close() {
       if (closed) return;
       closed = true;
+      await autovacuum.stop();
       if (owned && !pglite.closed) await pglite.close();
     },
   };
