@@ -28,9 +28,12 @@ import {
   type ChangePollerOptions,
   createChangePoller,
   createDeliveryWorker,
+  DEFAULT_EVENT_RETENTION_MS,
   type DeliveryWorker,
   type DeliveryWorkerOptions,
   eventHandlers,
+  type PrunedEvents,
+  pruneEvents,
 } from "./events/index.js";
 import { createKeyRegistry } from "./registry/keys.js";
 import { registryHandlers } from "./registry/routes.js";
@@ -110,6 +113,11 @@ export interface ExchangeNodeOptions {
           | "leaseMs"
           | "idleMs"
         >;
+    /**
+     * How long delivered and cancelled deliveries, and the outbox events no delivery refers to,
+     * are kept (default 30 days); pruned hourly. Dead letters are kept until replayed.
+     */
+    retentionMs?: number;
   };
   /** The built web console served at /console (default: @govex/console's dist; false: none). */
   consoleDir?: string | false;
@@ -120,8 +128,11 @@ export interface ExchangeNode {
   store: Store;
   services: NodeServices;
   registry: Registry;
-  /** The change poller and the delivery worker (running unless turned off in the options). */
-  events: { poller: ChangePoller; worker: DeliveryWorker };
+  /**
+   * The change poller and the delivery worker (running unless turned off in the options), and
+   * the retention's prune (hourly by itself; `prune()` runs it now).
+   */
+  events: { poller: ChangePoller; worker: DeliveryWorker; prune(): Promise<PrunedEvents> };
   /** The web console at /console: one-time login tokens. */
   console: ConsoleAccess;
   /** Start listening; resolves with the base URL (…/v1). */
@@ -158,6 +169,13 @@ function noteSigner(origin: string, key: ExchangeNodeOptions["key"]): NoteSigner
  * console.log(await node.listen({ port: 8700 }));
  */
 export async function createExchangeNode(options: ExchangeNodeOptions): Promise<ExchangeNode> {
+  const retentionMs = options.events?.retentionMs ?? DEFAULT_EVENT_RETENTION_MS;
+  if (!Number.isFinite(retentionMs) || retentionMs < 3_600_000)
+    throw new StoreError("config_invalid", {
+      zh: `事件保留时长须至少 1 小时（3600000 毫秒），收到 ${retentionMs}。`,
+      en: `the event retention must be at least an hour (3600000 ms), not ${retentionMs}.`,
+      params: { retentionMs },
+    });
   const ownsStore = !(options.store && "query" in options.store);
   const store: Store =
     options.store && "query" in options.store
@@ -239,14 +257,18 @@ export async function createExchangeNode(options: ExchangeNodeOptions): Promise<
       dir: options.consoleDir === false ? undefined : (options.consoleDir ?? defaultConsoleDir()),
       ...(options.publicOrigin === undefined ? {} : { publicOrigin: options.publicOrigin }),
     });
-    // Keys past their retention (24 h) are deleted hourly; nonces sweep themselves.
+    const eventOptions = options.events ?? {};
+    const prune = () =>
+      pruneEvents(store, { before: new Date(clock.now().getTime() - retentionMs) });
+    // Idempotency keys past their retention (24 h), and finished deliveries and their events past
+    // theirs, are deleted hourly; nonces sweep themselves.
     const sweeper = setInterval(() => {
       idempotency
         .sweep()
         .catch((error: unknown) => app.log.warn({ err: error }, "idempotency sweep failed"));
+      prune().catch((error: unknown) => app.log.warn({ err: error }, "event retention failed"));
     }, 3_600_000);
     sweeper.unref();
-    const eventOptions = options.events ?? {};
     const worker = createDeliveryWorker({
       ...(eventOptions.delivery || {}),
       db: store,
@@ -274,7 +296,7 @@ export async function createExchangeNode(options: ExchangeNodeOptions): Promise<
       services,
       registry,
       console: consoleAccess,
-      events: { poller, worker },
+      events: { poller, worker, prune },
       async listen(listenOptions = {}) {
         await app.listen({
           port: listenOptions.port ?? 0,

@@ -12,5 +12,6 @@ export * from "./delivery-access.js";
 export * from "./delivery-worker.js";
 export * from "./event-rows.js";
 export * from "./outbox.js";
+export * from "./retention.js";
 export { eventHandlers } from "./routes.js";
 export * from "./subscription-input.js";

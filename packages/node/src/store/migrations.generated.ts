@@ -68,4 +68,9 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "0013-console",
     sql: "-- One-time login tokens of the web console (`govex start` prints one): a token is random (256\n-- bits), stored only as its SHA-256, single use, and expires. Redeeming it registers the\n-- browser's own public key as a short-lived key of the member (member_keys.not_after), so every\n-- later console call is an ordinary signed, audited API call.\ncreate table console_tokens (\n  token_hash text primary key,\n  member_code text not null references members (code),\n  created_at timestamptz not null default now(),\n  expires_at timestamptz not null,\n  used_at timestamptz,\n  -- The key the redemption registered.\n  key_id text\n);\n\ncreate index console_tokens_expires on console_tokens (expires_at);\n",
   },
+  {
+    version: 14,
+    name: "0014-events-retention",
+    sql: "-- Retention of change events: delivered and cancelled deliveries are deleted once older than\n-- the node's retention (events/retention.ts), then the outbox events no delivery refers to.\n-- Finding those events, and the foreign key's own check on each deleted event, look deliveries\n-- up by outbox_seq: without this index each would read the whole deliveries table.\ncreate index deliveries_outbox on deliveries (outbox_seq);\n",
+  },
 ];
