@@ -105,7 +105,7 @@ const TOO_LARGE_TEXT = {
   ],
 } as const;
 
-/** The key item's value as stored in `batch_records.record_key`. */
+/** The key item's value, as `accepted_batch_records.record_key` shows it. */
 function keyOf(record: Record<string, unknown>, keyField: string | undefined): string | null {
   if (keyField === undefined) return null;
   const value = record[keyField];

@@ -73,4 +73,9 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "0014-events-retention",
     sql: "-- Retention of change events: delivered and cancelled deliveries are deleted once older than\n-- the node's retention (events/retention.ts), then the outbox events no delivery refers to.\n-- Finding those events, and the foreign key's own check on each deleted event, look deliveries\n-- up by outbox_seq: without this index each would read the whole deliveries table.\ncreate index deliveries_outbox on deliveries (outbox_seq);\n",
   },
+  {
+    version: 15,
+    name: "0015-drop-batch-records",
+    sql: "-- batch_records (0009) held one row per accepted record; since 0011 accepted rows are stored in\n-- batch_chunks and read through the view accepted_batch_records, and nothing writes it.\ndrop table batch_records;\n",
+  },
 ];
