@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import pino from "pino";
 import { expect } from "vitest";
 import { type FixedClock, fixedClock } from "../src/calendar/index.js";
+import { type ProviderChange, writeOutbox } from "../src/events/index.js";
 import type {
   AuditFacts,
   Caller,
@@ -233,4 +234,29 @@ export async function seedDelivery(
     ],
   );
   return id;
+}
+
+/** Upserts of these record keys written to the outbox at `now`, as one poll of the feed would. */
+export async function writeChanges(
+  db: Db,
+  resourceCode: string,
+  keys: readonly string[],
+  now = new Date(),
+): Promise<void> {
+  const changes: ProviderChange[] = keys.map((key) => ({
+    key,
+    op: "upsert",
+    time: now.toISOString(),
+    record: { residentId: key },
+  }));
+  await db.transaction((tx) =>
+    writeOutbox(tx, {
+      resourceCode,
+      providerCode: PROVIDER,
+      operator: OPERATOR,
+      source: "urn:govex:test",
+      changes,
+      now,
+    }),
+  );
 }

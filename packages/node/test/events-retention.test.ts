@@ -4,41 +4,20 @@
  * and their events stay, on both drivers.
  */
 import { describe, expect, it } from "vitest";
-import { type ProviderChange, pruneEvents, writeOutbox } from "../src/events/index.js";
+import { pruneEvents } from "../src/events/index.js";
 import { createExchangeNode, type ExchangeNodeOptions } from "../src/index.js";
-import type { Db } from "../src/store/index.js";
 import {
   CONSUMER,
   count,
-  OPERATOR,
-  PROVIDER,
   seedMembers,
   seedResource,
+  writeChanges,
 } from "./events-bulk-fixtures.js";
 import { DRIVERS, fresh } from "./store-drivers.js";
 
 const OLD = new Date("2026-01-05T00:00:00Z");
 const CUTOFF = new Date("2026-02-01T00:00:00Z");
 const RECENT = new Date("2026-03-01T00:00:00Z");
-
-async function outbox(db: Db, resourceCode: string, keys: string[]): Promise<void> {
-  const changes: ProviderChange[] = keys.map((key) => ({
-    key,
-    op: "upsert",
-    time: OLD.toISOString(),
-    record: { residentId: key },
-  }));
-  await db.transaction((tx) =>
-    writeOutbox(tx, {
-      resourceCode,
-      providerCode: PROVIDER,
-      operator: OPERATOR,
-      source: "urn:govex:test",
-      changes,
-      now: OLD,
-    }),
-  );
-}
 
 describe.each(DRIVERS)("event retention on %s", (driver) => {
   it("deletes finished deliveries past the retention, then the events nothing refers to", async () => {
@@ -60,7 +39,7 @@ describe.each(DRIVERS)("event retention on %s", (driver) => {
       "old-retrying": ["retrying", OLD],
       "old-pending": ["pending", OLD],
     } as const;
-    await outbox(db, subscribed, Object.keys(states));
+    await writeChanges(db, subscribed, Object.keys(states), OLD);
     for (const [key, [status, at]] of Object.entries(states))
       await db.query(
         `update deliveries set status = $1, updated_at = $2
@@ -68,7 +47,7 @@ describe.each(DRIVERS)("event retention on %s", (driver) => {
         [status, at, key],
       );
     // Events of a resource nobody subscribes to: no delivery refers to them.
-    await outbox(db, unsubscribed, ["nobody-old", "nobody-recent"]);
+    await writeChanges(db, unsubscribed, ["nobody-old", "nobody-recent"], OLD);
     await db.query(
       `update event_outbox set created_at = $1 where ordering_key like '%nobody-recent'`,
       [RECENT],

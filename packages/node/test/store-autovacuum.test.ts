@@ -5,10 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { CLAIM } from "../src/events/delivery-worker.js";
-import { type ProviderChange, writeOutbox } from "../src/events/index.js";
 import type { Db } from "../src/store/index.js";
 import { dueTables } from "../src/store/pglite-autovacuum.js";
-import { CONSUMER, OPERATOR, PROVIDER, seedMembers, seedResource } from "./events-bulk-fixtures.js";
+import { CONSUMER, seedMembers, seedResource, writeChanges } from "./events-bulk-fixtures.js";
 import { fresh } from "./store-drivers.js";
 
 const stats = async (db: Db, table: string) => {
@@ -49,24 +48,12 @@ describe("the embedded database's autovacuum", () => {
       [CONSUMER, resourceCode],
     );
     expect((await stats(db, "deliveries")).analyzed).toBe(0);
-    for (let start = 0; start < 3000; start += 500) {
-      const changes: ProviderChange[] = Array.from({ length: 500 }, (_, j) => ({
-        key: `k${start + j}`,
-        op: "upsert",
-        time: new Date().toISOString(),
-        record: { residentId: `k${start + j}` },
-      }));
-      await db.transaction((tx) =>
-        writeOutbox(tx, {
-          resourceCode,
-          providerCode: PROVIDER,
-          operator: OPERATOR,
-          source: "urn:govex:test",
-          changes,
-          now: new Date(),
-        }),
+    for (let start = 0; start < 3000; start += 500)
+      await writeChanges(
+        db,
+        resourceCode,
+        Array.from({ length: 500 }, (_, j) => `k${start + j}`),
       );
-    }
     // No call: the writes themselves set off the checks.
     expect((await stats(db, "deliveries")).analyzed).toBeGreaterThan(0);
     const now = new Date(Date.now() + 1000);
