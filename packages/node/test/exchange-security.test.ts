@@ -324,3 +324,34 @@ describe.each(DRIVERS)("the exchange node refuses and survives on %s", (driver) 
     expect(report.issues.map((i) => i.code)).toContain("entry_hash_mismatch");
   });
 });
+
+describe("a node whose signer fails (an HSM out of reach)", () => {
+  const ctx = useTestExchange("pglite");
+
+  it("answers an unsigned 500 in the exchange's own words, never a hang", async () => {
+    const signer = ctx.exchange.node.services.signer as { sign: unknown };
+    const working = signer.sign;
+    signer.sign = () => {
+      throw new Error("HSM unreachable");
+    };
+    try {
+      for (const [lang, own, notOwn] of [
+        ["zh-CN", "交换节点内部错误", "提供方"],
+        ["en", "exchange node", "provider"],
+      ] as const) {
+        const response = await fetch(`${ctx.exchange.url}/health`, {
+          headers: { "accept-language": lang },
+        });
+        const body = await response.text();
+        expect(response.status).toBe(500);
+        expect(response.headers.get("signature")).toBeNull();
+        expect(JSON.parse(body)).toMatchObject({ code: "internal", status: 500 });
+        expect(body).toContain(own);
+        expect(body).not.toContain(notOwn);
+        expect(body).not.toContain("HSM");
+      }
+    } finally {
+      signer.sign = working;
+    }
+  });
+});

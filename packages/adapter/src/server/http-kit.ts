@@ -8,7 +8,12 @@ import { randomUUID } from "node:crypto";
 import type { Signer } from "@govex/security";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Counter, Histogram, type Registry } from "prom-client";
-import { internalProblem, type Lang, type ProblemAnswer } from "./problems.js";
+import {
+  internalProblem,
+  type Lang,
+  type ProblemAnswer,
+  type ProviderProblem,
+} from "./problems.js";
 import { type IncomingRequest, signOutgoing } from "./signatures.js";
 
 /** X-Request-Id values kept as given; anything else is replaced by a fresh UUID. */
@@ -58,6 +63,8 @@ export interface AnswerSigning {
   signer: Signer;
   publicOrigin?: string;
   lang: (request: FastifyRequest) => Lang;
+  /** The 500 an answer that cannot be signed becomes (default: the provider's internal problem). */
+  internal?: (lang: Lang) => ProviderProblem;
 }
 
 /**
@@ -95,7 +102,8 @@ export async function signAnswer(
   } catch (error) {
     request.log.error({ err: error }, "signing the response failed");
     reply.code(500).type(PROBLEM_CONTENT_TYPE).removeHeader("retry-after");
-    return JSON.stringify({ ...internalProblem(signing.lang(request)), instance: request.id });
+    const internal = (signing.internal ?? internalProblem)(signing.lang(request));
+    return JSON.stringify({ ...internal, instance: request.id });
   }
 }
 

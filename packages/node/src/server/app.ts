@@ -22,7 +22,6 @@ import {
   answerHeaders,
   frameworkProblem,
   incomingRequest,
-  internalProblem,
   JSON_CONTENT_TYPE,
   PROBLEM_CONTENT_TYPE,
   type ProblemAnswer,
@@ -60,7 +59,13 @@ import type {
   OperationRequest,
   OperationResult,
 } from "./operation.js";
-import { isNodeProblem, type Lang, type NodeProblem, unexpectedProblem } from "./problem.js";
+import {
+  isNodeProblem,
+  type Lang,
+  type NodeProblem,
+  nodeInternalProblem,
+  unexpectedProblem,
+} from "./problem.js";
 import {
   collectParameters,
   EXCHANGE_OPERATIONS,
@@ -171,6 +176,7 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
   const signing: AnswerSigning = {
     signer,
     lang: langOf,
+    internal: nodeInternalProblem,
     ...(options.publicOrigin === undefined ? {} : { publicOrigin: options.publicOrigin }),
   };
 
@@ -558,7 +564,8 @@ async function signStreamHead(
     payload.destroy();
     request.log.error({ err: error }, "signing the response failed");
     reply.code(500).type(PROBLEM_CONTENT_TYPE);
-    return JSON.stringify({ ...internalProblem(signing.lang(request)), instance: request.id });
+    const internal = (signing.internal ?? nodeInternalProblem)(signing.lang(request));
+    return JSON.stringify({ ...internal, instance: request.id });
   }
 }
 

@@ -109,5 +109,10 @@ export function unexpectedProblem(error: unknown, lang: Lang): ProblemAnswer {
       retryAfter: DATABASE_RETRY_AFTER,
       logError: error,
     };
-  return { problem: problem("internal", { detail: INTERNAL_DETAIL[lang] }), logError: error };
+  return { problem: nodeInternalProblem(lang), logError: error };
+}
+
+/** The node's 500: the cause stays in the log; the detail names the exchange, not a provider. */
+export function nodeInternalProblem(lang: Lang): ProviderProblem {
+  return problem("internal", { detail: INTERNAL_DETAIL[lang] });
 }
