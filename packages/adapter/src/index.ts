@@ -25,6 +25,7 @@ export {
 export {
   type AnswerSigning,
   answerHeaders,
+  charsetError,
   incomingRequest,
   JSON_CONTENT_TYPE,
   PROBLEM_CONTENT_TYPE,

@@ -52,6 +52,18 @@ describe.each(DRIVERS)("bulk exchange over HTTP on %s", (driver) => {
       ).rows[0]?.n,
     );
 
+  test("a batch declared in another charset is 415 before a line is read, and nothing is kept", async () => {
+    const batchId = randomUUID();
+    const body = Buffer.from(`${good(1)}${good(2)}`);
+    const pushed = await pushBatch(t.exchange, t.exchange.provider, UNCONDITIONAL, body, {
+      batchId,
+      contentType: "application/x-ndjson; charset=gbk",
+    });
+    expect(pushed.status).toBe(415);
+    expect(pushed.json).toMatchObject({ status: 415 });
+    expect(await stored(batchId)).toBe(0);
+  });
+
   test("a streamed push: signed receipt, exact counts, SHA-256 and SM3 digests, rejected lines", async () => {
     const bad = [
       `{"residentId":"${RID(1)}","name":"a\\u0000b"}\n`, // NUL

@@ -35,17 +35,24 @@ export function answerHeaders(request: FastifyRequest, reply: FastifyReply): voi
 }
 
 /**
- * A content-type parser that keeps the body as bytes and refuses a charset other than UTF-8
- * with 415 (RFC 8259 §8.1: JSON between systems is UTF-8; NDJSON likewise).
+ * The 415 error for a request whose Content-Type names a charset other than UTF-8 (RFC 8259 §8.1:
+ * JSON between systems is UTF-8; NDJSON likewise), or undefined.
  */
+export function charsetError(request: FastifyRequest): Error | undefined {
+  const charset = CHARSET.exec(request.headers["content-type"] ?? "")?.[1];
+  return charset !== undefined && charset.toLowerCase() !== "utf-8"
+    ? Object.assign(new Error(`charset ${charset}`), { statusCode: 415 })
+    : undefined;
+}
+
+/** A content-type parser that keeps the body as bytes and refuses a non-UTF-8 charset (415). */
 export function utf8BodyParser(
   request: FastifyRequest,
   body: Buffer,
   done: (error: Error | null, body?: Buffer) => void,
 ): void {
-  const charset = CHARSET.exec(request.headers["content-type"] ?? "")?.[1];
-  if (charset !== undefined && charset.toLowerCase() !== "utf-8")
-    done(Object.assign(new Error(`charset ${charset}`), { statusCode: 415 }), undefined);
+  const refused = charsetError(request);
+  if (refused) done(refused, undefined);
   else done(null, body);
 }
 

@@ -20,6 +20,7 @@ import { Readable } from "node:stream";
 import {
   type AnswerSigning,
   answerHeaders,
+  charsetError,
   frameworkProblem,
   incomingRequest,
   JSON_CONTENT_TYPE,
@@ -219,8 +220,9 @@ export function createExchangeServer(options: ExchangeServerOptions): FastifyIns
     const length = Number(request.headers["content-length"] ?? 0);
     if (length > batchLimit)
       return done(Object.assign(new Error("batch too large"), { statusCode: 413 }), undefined);
-    // utf8BodyParser only reads the charset, never the body: it passes the stream through.
-    utf8BodyParser(request, payload as unknown as Buffer, done as never);
+    const refused = charsetError(request);
+    if (refused) return done(refused, undefined);
+    done(null, payload);
   });
 
   app.setErrorHandler((error, request, reply) => {

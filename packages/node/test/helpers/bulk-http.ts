@@ -34,11 +34,17 @@ export async function pushBatch(
   who: Pick<Party, "signer">,
   resourceCode: string,
   body: Body,
-  options: { digest?: string; batchId?: string; signal?: AbortSignal; lang?: string } = {},
+  options: {
+    digest?: string;
+    batchId?: string;
+    signal?: AbortSignal;
+    lang?: string;
+    contentType?: string;
+  } = {},
 ): Promise<Pushed> {
   const url = `${exchange.url}/resources/${resourceCode}/batches`;
   const headers: Record<string, string> = {
-    "content-type": "application/x-ndjson",
+    "content-type": options.contentType ?? "application/x-ndjson",
     "content-digest": options.digest ?? (await digestOf(body)),
     "idempotency-key": randomUUID(),
     ...(options.batchId === undefined ? {} : { "govex-batch-id": options.batchId }),
