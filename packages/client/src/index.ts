@@ -3,6 +3,7 @@ import type { paths as ExchangePaths } from "./generated/exchange.js";
 import type { paths as ProviderPaths } from "./generated/provider.js";
 
 export { type ClientOptions, type ClientResponse, GovexClient, toNdjson } from "./client.js";
+export { Deadline } from "./deadline.js";
 export * from "./export-reader.js";
 export type {
   components as ExchangeComponents,
