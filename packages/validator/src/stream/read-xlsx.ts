@@ -29,9 +29,24 @@ import {
 import { readZipDirectory, readZipEntryText, type ZipEntry } from "./zip-directory.js";
 
 /** A ZIP local file header: every XLSX file starts with one. */
-export const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 /** An OLE compound file: a password-protected (encrypted) workbook, or a legacy .xls. */
-export const CFB_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+const CFB_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+/**
+ * What a file's first bytes say of it as a workbook: an OLE compound file ("cfb": an encrypted
+ * workbook or a legacy .xls), a ZIP archive ("zip"), or neither ("other"); undefined while too
+ * few bytes are known to tell and more may follow (`complete` false).
+ */
+export function workbookMagic(
+  head: Uint8Array,
+  complete: boolean,
+): "cfb" | "zip" | "other" | undefined {
+  const bytes = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(CFB_MAGIC)) return "cfb";
+  if (bytes.length >= 4) return bytes.subarray(0, 4).equals(ZIP_MAGIC) ? "zip" : "other";
+  return complete ? "other" : undefined;
+}
+
 /** Default cap on the workbook's unzipped size, as declared by its ZIP directory: 1 GiB. */
 export const DEFAULT_MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024;
 /** Excel's last row (ECMA-376 Part 1 §18.3.1.73: row indexes are 1 … 1,048,576). */
@@ -167,8 +182,9 @@ export async function checkXlsxFile(
   const problem = (code: string, params: Record<string, unknown> = {}) => ({
     problem: { code, params },
   });
-  if (head.length === 8 && head.equals(CFB_MAGIC)) return problem("xlsx_encrypted");
-  if (head.length < 4 || !head.subarray(0, 4).equals(ZIP_MAGIC)) return problem("xlsx_not_zip");
+  const magic = workbookMagic(head, true);
+  if (magic === "cfb") return problem("xlsx_encrypted");
+  if (magic !== "zip") return problem("xlsx_not_zip");
   const entries = await readZipDirectory(path).catch(() => undefined);
   if (entries === undefined) return problem("xlsx_damaged");
   if (entries.some((e) => e.encrypted)) return problem("xlsx_encrypted");
@@ -532,11 +548,9 @@ async function spoolStream(
       checkAborted(opts.signal);
       if (chunk.length === 0) continue;
       if (bytes === 0) {
-        const head = Buffer.from(chunk.subarray(0, 8));
-        if (head.length >= 8 && head.equals(CFB_MAGIC))
-          return { code: "xlsx_encrypted", params: {} };
-        if (head.length >= 4 && !head.subarray(0, 4).equals(ZIP_MAGIC))
-          return { code: "xlsx_not_zip", params: {} };
+        const magic = workbookMagic(chunk, false);
+        if (magic === "cfb") return { code: "xlsx_encrypted", params: {} };
+        if (magic === "other") return { code: "xlsx_not_zip", params: {} };
       }
       bytes += chunk.length;
       if (bytes > opts.maxBytes)

@@ -9,7 +9,7 @@ import { StreamEngine } from "./engine.js";
 import { inputError } from "./input-error.js";
 import { DEFAULT_MAX_REPORT_ISSUES } from "./ndjson-range.js";
 import { planParallel } from "./parallel-plan.js";
-import { CFB_MAGIC, ZIP_MAGIC } from "./read-xlsx.js";
+import { workbookMagic } from "./read-xlsx.js";
 import { validateFileParallel } from "./validate-parallel.js";
 import { checkAborted } from "./validate-stream.js";
 import { validateXlsx } from "./validate-xlsx.js";
@@ -97,9 +97,8 @@ async function chooseFormat(
   } catch {
     return { format: named }; // the reading path reports it
   }
-  const workbook =
-    (head.length >= 4 && head.subarray(0, 4).equals(ZIP_MAGIC)) ||
-    (head.length >= 8 && head.subarray(0, 8).equals(CFB_MAGIC));
+  const magic = workbookMagic(head, true);
+  const workbook = magic === "zip" || magic === "cfb";
   if (workbook) {
     return named === undefined || named === "xlsx"
       ? { format: "xlsx" }
