@@ -78,7 +78,7 @@ export async function openPglite(options: { dataDir?: string; pglite?: PGlite })
   const autovacuum = createPgliteAutovacuum(pglite, {
     onError: (error) => process.emitWarning(`PGlite autovacuum: ${String(error)}`),
   });
-  const wrote = (rows: number) => autovacuum.wrote(rows);
+  const { wrote } = autovacuum;
   let closed = false;
   return {
     driver: "pglite",
